@@ -85,4 +85,12 @@ typedef void (*vwire_set_state_hook_fn)(void *userdata,
 typedef int (*vwire_blocked_calls_fn)(void *userdata);
 #define VWIRE_BLOCKED_CALLS_SYM "vwire_blocked_calls"
 
+/* The target clock's next timer deadline, in microseconds on the clock that
+ * gettimeofday() reads, or -1 when no timer is armed. A virtual-time
+ * target exports it so the harness can step time to the exact moment the
+ * target will act (and so stamp each outbound packet exactly), instead of
+ * polling in small steps. */
+typedef int64_t (*vwire_next_timer_fn)(void *userdata);
+#define VWIRE_NEXT_TIMER_SYM "vwire_next_timer"
+
 #endif
