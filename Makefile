@@ -138,7 +138,7 @@ $(BUILD)/tests/fake/%.o: tests/fake/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(HARNESS_INC) -c $< -o $@
 
-$(BUILD)/tests/libfake-target.so: $(FAKE_SRCS:%.c=$(BUILD)/tests/fake/%.o)
+$(BUILD)/tests/libfake-target.so: $(FAKE_SRCS:tests/fake/%.c=$(BUILD)/tests/fake/%.o)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -shared -o $@ $^
 

@@ -58,7 +58,7 @@ struct expr_list {
 };
 
 struct struct_field {
-	char *name;        /* "fd", "msg_iov", "cmsg_data"   */
+	char *name;        /* "fd", "msg_iov", "cmsg_data"; NULL: positional ({...,1000}) */
 	struct expr *arg;  /* msg_iov(1): the 1; else NULL   */
 	struct expr *value;
 	struct src_pos pos;
@@ -91,6 +91,8 @@ struct expr {
 	/* Filled by the semantic checks for EXPR_WORD naming a constant. */
 	bool resolved;
 	int64_t value;
+	/* Nesting depth below this node (front end: bounds recursion). */
+	uint32_t depth;
 };
 
 /* ------------------------------------------------------------- packets */
@@ -150,6 +152,7 @@ struct tcp_packet {
 	bool has_win;  uint32_t win;
 	bool has_urg;  uint32_t urg;
 	struct tcp_options *options; /* NULL: none written (outbound: not checked) */
+	struct src_pos seq_pos;      /* of START (or `...`), for errors */
 };
 
 struct udp_packet {
@@ -166,6 +169,7 @@ struct icmp_packet {
 	uint32_t quote_start, quote_end, quote_len;
 	/* Resolved by the checks: ICMP or ICMPv6 type and code numbers. */
 	int type, code;
+	struct src_pos type_pos, code_pos; /* for errors */
 };
 
 enum encap_kind { ENCAP_GRE, ENCAP_MPLS };
@@ -206,6 +210,7 @@ struct packet {
 		struct udp_packet udp;
 		struct icmp_packet icmp;
 	} u;
+	struct src_pos pos;  /* of the direction '<' or '>' */
 };
 
 /* --------------------------------------------------------- system calls */
@@ -221,6 +226,8 @@ struct syscall {
 	/* Filled by the checks: index into the call table, resolved errno. */
 	int call_id;
 	int errno_value;
+	struct src_pos pos;       /* of the call's name */
+	struct src_pos errno_pos; /* of the errno name, when given */
 };
 
 /* ---------------------------------------------------------------- events */

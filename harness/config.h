@@ -46,6 +46,10 @@ struct config {
 
 	struct define *defines;
 	size_t define_count;
+
+	/* Front end: bit (1 << enum option_id) set for each option the
+	 * command line gave, so script options do not override it. */
+	uint64_t cmdline_set;
 };
 
 /* Defaults as packetdrill's (for the chosen IP version). */

@@ -21,6 +21,7 @@ struct tcp_table;
 struct vs_wire;
 struct vs_fdtable;
 struct vs_timer_heap;
+struct vs_host_private;
 
 /* An IP address of either family. IPv4 is kept as IPv4 (family AF_INET),
  * also for IPv4-mapped-IPv6 sockets: the socket layer maps at its edge. */
@@ -117,6 +118,8 @@ struct vstack {
 
 	vwire_state_hook_t state_hook;
 	void *state_hook_ctx;
+
+	struct vs_host_private *priv; /* the host side's own state (host_internal.h) */
 };
 
 /* ---------------------------------------------------------------- clock */
@@ -142,6 +145,8 @@ static inline bool vs_timer_armed(const struct vs_timer *t) { return t->heap_ind
 void vs_timers_run_until(struct vstack *vs, int64_t until);
 /* The earliest armed deadline, or -1. */
 int64_t vs_timers_next(const struct vstack *vs);
+/* Frees the heap (at instance teardown); owners' timers become unarmed. */
+void vs_timers_free(struct vstack *vs);
 
 /* ---------------------------------------------------------------- IP out
  * Hand a transport segment to IP (ip.c): it adds the IPv4 or IPv6 header

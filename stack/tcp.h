@@ -65,6 +65,9 @@ int tcp_getsockopt(struct vstack *vs, struct tcp_sock *ts, int level,
 /* Bytes readable (FIONREAD/SIOCINQ) and unsent+unacked (SIOCOUTQ). */
 int tcp_inq(struct vstack *vs, struct tcp_sock *ts);
 int tcp_outq(struct vstack *vs, struct tcp_sock *ts);
+/* The TCP_CM_INQ control message's value: bytes readable, or 1 when none
+ * remain but the peer's FIN has arrived (as Linux's tcp_inq_hint). */
+int tcp_inq_hint(struct vstack *vs, struct tcp_sock *ts);
 
 /* Addresses of a socket, for getsockname/getpeername and accept. */
 int tcp_local_name(struct tcp_sock *ts, struct vs_addr *addr, uint16_t *port);

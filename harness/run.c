@@ -1,0 +1,172 @@
+/* bin/vwire's runs: each script in a child process of its own, with a
+ * time limit, so one crash or hang never takes the others down. */
+#include "run.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "frontend.h"
+#include "result.h"
+#include "run_loop.h"
+#include "target.h"
+
+#define DEFAULT_TIMEOUT_SECS 300
+
+static long long wall_usecs(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000000LL + ts.tv_nsec / 1000;
+}
+
+static const char *ip_version_name(enum vwire_ip_mode m)
+{
+	return m == VWIRE_IPV6 ? "ipv6" : m == VWIRE_IPV4_MAPPED_IPV6 ? "ipv4-mapped-ipv6" : "ipv4";
+}
+
+/* The report's target name for a config that never got to load one. */
+static void target_label(const struct config *cfg, char *buf, size_t len)
+{
+	char path[4096], err[256];
+	if (target_resolve(cfg->target, path, sizeof(path), buf, len, err, sizeof(err)))
+		snprintf(buf, len, "%s", cfg->target ? cfg->target : "vstack");
+}
+
+/* One script, in the child. Writes "LINE\tMESSAGE" to report_fd. */
+static int run_one(struct config *cfg, const char *path, const char *json_path, int report_fd)
+{
+	long long wall0 = wall_usecs();
+	struct result r;
+	result_init(&r);
+	char label[256];
+	struct diag d;
+	struct script *s = script_load(path, cfg, &d);
+	if (!s) {
+		diag_print(&d, stderr);
+		result_fail(&r, FAIL_PARSE, d.line, d.column, "%s", d.message);
+		char text[1200];
+		snprintf(text, sizeof(text), "%s:%d:%d: %s", d.file, d.line, d.column, d.message);
+		result_set_texts(&r, NULL, NULL, NULL, text);
+		target_label(cfg, label, sizeof(label));
+	} else {
+		struct target t;
+		char err[512];
+		if (target_open(&t, cfg->target, cfg->so_flags, err, sizeof(err))) {
+			fprintf(stderr, "vwire: %s\n", err);
+			result_fail(&r, FAIL_TARGET, 0, 0, "%s", err);
+			result_set_texts(&r, NULL, NULL, NULL, err);
+			r.exit_code = EXIT_USAGE;
+			r.verdict = VERDICT_ERROR;
+			target_label(cfg, label, sizeof(label));
+		} else {
+			snprintf(label, sizeof(label), "%s", t.name);
+			int stuck = run_loop_run(cfg, s, path, &t, &r);
+			target_close(&t, stuck);
+		}
+	}
+	r.wall_usecs = wall_usecs() - wall0;
+	if (json_path && json_result_write(&r, json_path, path, label,
+					   ip_version_name(cfg->ip_mode), cfg->pcap_path))
+		fprintf(stderr, "vwire: cannot write %s\n", json_path);
+	if (r.failure.set && report_fd >= 0) {
+		char line[1200];
+		int n = snprintf(line, sizeof(line), "%d\t%s", r.failure.line, r.failure.message);
+		if (n > 0 && write(report_fd, line, (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1) < 0)
+			perror("vwire: report pipe");
+	}
+	int rc = r.exit_code;
+	result_free(&r);
+	script_free(s);
+	fflush(NULL);
+	return rc;
+}
+
+static int timeout_secs(void)
+{
+	const char *e = getenv("VWIRE_TIMEOUT_SECS");
+	int v = e ? atoi(e) : 0;
+	return v > 0 ? v : DEFAULT_TIMEOUT_SECS;
+}
+
+int run_scripts(struct config *cfg, int count, char **paths)
+{
+	int worst = EXIT_PASS;
+	int limit = timeout_secs();
+	for (int i = 0; i < count; i++) {
+		int pfd[2];
+		if (pipe(pfd)) {
+			perror("vwire: pipe");
+			return EXIT_USAGE;
+		}
+		char json[4200];
+		const char *json_path = cfg->json_path;
+		if (json_path && count > 1) {
+			snprintf(json, sizeof(json), "%s.%d", cfg->json_path, i);
+			json_path = json;
+		}
+		fflush(NULL);
+		pid_t pid = fork();
+		if (pid < 0) {
+			perror("vwire: fork");
+			return EXIT_USAGE;
+		}
+		if (pid == 0) {
+			close(pfd[0]);
+			alarm((unsigned)limit);
+			_exit(run_one(cfg, paths[i], json_path, pfd[1]));
+		}
+		close(pfd[1]);
+		char report[1200];
+		size_t n = 0;
+		ssize_t k;
+		while (n < sizeof(report) - 1 &&
+		       ((k = read(pfd[0], report + n, sizeof(report) - 1 - n)) > 0 ||
+			(k < 0 && errno == EINTR)))
+			if (k > 0)
+				n += (size_t)k;
+		report[n] = '\0';
+		close(pfd[0]);
+		int status = 0;
+		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+			;
+		int rc;
+		char why[900];
+		if (WIFSIGNALED(status)) {
+			int sig = WTERMSIG(status);
+			if (sig == SIGALRM)
+				snprintf(why, sizeof(why), "time limit of %d s exceeded (killed)", limit);
+			else
+				snprintf(why, sizeof(why), "killed by signal SIG%s (%s)", sigabbrev_np(sig) ? sigabbrev_np(sig) : "?", strsignal(sig));
+			if (count == 1)
+				fprintf(stderr, "vwire: %s: %s\n", paths[i], why);
+			rc = EXIT_SCRIPT_FAILED;
+			snprintf(report, sizeof(report), "0\t%s", why);
+		} else {
+			rc = WEXITSTATUS(status);
+		}
+		if (count > 1) {
+			if (rc == EXIT_PASS) {
+				printf("PASS %s\n", paths[i]);
+			} else {
+				char *tab = strchr(report, '\t');
+				int line = atoi(report);
+				printf("%s %s", rc == EXIT_USAGE ? "ERROR" : "FAIL", paths[i]);
+				if (line > 0)
+					printf(":%d", line);
+				printf(": %s\n", tab ? tab + 1 : "failed");
+			}
+			fflush(stdout);
+		}
+		if (rc == EXIT_USAGE)
+			worst = EXIT_USAGE;
+		else if (rc != EXIT_PASS && worst != EXIT_USAGE)
+			worst = EXIT_SCRIPT_FAILED;
+	}
+	return worst;
+}

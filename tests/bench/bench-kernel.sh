@@ -1,0 +1,63 @@
+#!/bin/sh
+# Agreement of vwire --target=kernel with reference packetdrill on Linux:
+# every script of LINUX-VERDICTS.tsv (the ipv4 variant) run one at a time,
+# from its own folder, with RUN-FLAGS.md's ipv4 flags, against this
+# machine's kernel in a private namespace. Prints the agreement and the
+# scripts that differ (vwire's first error line for each). Real time: a
+# few minutes. Needs root and /dev/net/tun.
+#   KERNEL_BENCH_OUT=FILE  where the per-script table goes (default in /tmp)
+#   KERNEL_BENCH_ONLY=RE   run only the scripts whose path matches RE
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+VWIRE=${VWIRE:-$ROOT/bin/vwire}
+CORPUS=${CORPUS:-$ROOT/../shared/corpus/google-packetdrill}
+VERDICTS=$CORPUS/LINUX-VERDICTS.tsv
+OUT=${KERNEL_BENCH_OUT:-/tmp/vwire-bench-kernel.$$.tsv}
+ONLY=${KERNEL_BENCH_ONLY:-.}
+
+if [ "$(id -u)" -ne 0 ] || [ ! -c /dev/net/tun ]; then
+	echo "bench-kernel: skipped (needs root and /dev/net/tun)"
+	exit 0
+fi
+[ -x "$VWIRE" ] || { echo "bench-kernel: $VWIRE is not built"; exit 1; }
+[ -f "$VERDICTS" ] || { echo "bench-kernel: no $VERDICTS"; exit 1; }
+
+FLAGS="--ip_version=ipv4 --local_ip=192.168.0.1 --gateway_ip=192.168.0.1 \
+--netmask_ip=255.255.0.0 --remote_ip=192.0.2.1 -D TFO_COOKIE=3021b9d889017eeb \
+-D CODE=host_unreachable -D CMSG_LEVEL_IP=SOL_IP -D CMSG_TYPE_RECVERR=IP_RECVERR"
+
+# The corpus's symlinks (tcp/common/defaults.sh -> ../../common/defaults.sh)
+# arrived as plain files holding the link's text: run a copy with the
+# links made again.
+WORK=$(mktemp -d /tmp/vwire-bench-kernel.XXXXXX)
+trap 'rm -rf "$WORK"' EXIT
+cp -r "$CORPUS/." "$WORK/" && chmod -R u+w "$WORK"
+find "$WORK" -type f -name '*.sh' ! -perm -u+x | while read -r f; do
+	link=$(head -c 256 "$f")
+	case $link in *[!A-Za-z0-9./_-]*|'') continue ;; esac
+	[ -e "$(dirname "$f")/$link" ] && ln -sf "$link" "$f"
+done
+CORPUS=$WORK
+
+start=$(date +%s)
+total=0 agree=0
+: >"$OUT"
+grep -v '^#' "$VERDICTS" | grep -E "$ONLY" | while IFS="$(printf '\t')" read -r script linux _; do
+	dir=$CORPUS/gtests/net/$(dirname "$script")
+	[ -d "$dir" ] || dir=$CORPUS/$(dirname "$script")
+	log=$(cd "$dir" && timeout 300 "$VWIRE" --target=kernel $FLAGS \
+		"$(basename "$script")" 2>&1)
+	rc=$?
+	case $rc in 0) ours=pass ;; *) ours=fail ;; esac
+	first=$(printf '%s\n' "$log" | grep -m1 -E 'error|FAIL|Timed out|failed' | cut -c1-200)
+	printf '%s\t%s\t%s\t%s\n' "$script" "$linux" "$ours" "$first" >>"$OUT"
+done
+
+total=$(wc -l <"$OUT")
+agree=$(awk -F'\t' '$2 == $3' "$OUT" | wc -l)
+secs=$(( $(date +%s) - start ))
+echo "kernel target vs LINUX-VERDICTS.tsv (ipv4): $agree / $total agree" \
+	"($(awk -v a="$agree" -v t="$total" 'BEGIN { printf "%.1f", t ? 100 * a / t : 0 }')%)," \
+	"$(awk -F'\t' '$3 == "pass"' "$OUT" | wc -l) pass, ${secs} s wall"
+echo "differing (script, linux, vwire, vwire's first error):"
+awk -F'\t' '$2 != $3 { print "  " $0 }' "$OUT"
+echo "per-script table: $OUT"

@@ -1,0 +1,199 @@
+"""bin/vwire's front end: the corpus under --dry_run, the command line,
+script options, dialects, and a short fuzzing run."""
+import os
+import pathlib
+import shutil
+import subprocess
+
+import pytest
+
+from conftest import BUILD, ROOT
+from frontend_flags import V4, V6, corpus_scripts, uses_flag_defines
+
+DIALECTS = ROOT / "tests" / "dialects"
+
+
+def run(vwire, *args, timeout=60, cwd=None):
+    return subprocess.run([str(vwire), *map(str, args)], capture_output=True,
+                          text=True, timeout=timeout, cwd=cwd)
+
+
+def test_corpus_dry_run_ipv4(vwire, corpus):
+    scripts = corpus_scripts(corpus)
+    assert len(scripts) == 167
+    r = run(vwire, "--dry_run", *V4, *scripts)
+    assert r.stderr == ""
+    assert r.returncode == 0
+
+
+def test_corpus_dry_run_ipv6(vwire, corpus):
+    scripts = [s for s in corpus_scripts(corpus) if not s.name.endswith("v4.pkt")]
+    r = run(vwire, "--dry_run", *V6, *scripts)
+    assert r.stderr == ""
+    assert r.returncode == 0
+
+
+def test_corpus_without_defines_rejects_exactly_their_users(vwire, corpus):
+    scripts = corpus_scripts(corpus)
+    r = run(vwire, "--dry_run", *scripts)
+    assert r.returncode == 2
+    rejected = {line.split(":", 1)[0] for line in r.stderr.splitlines()}
+    expected = {str(s) for s in scripts if uses_flag_defines(s.read_text())}
+    assert rejected == expected
+    # One line per bad script: its first error only.
+    assert len(r.stderr.splitlines()) == len(expected)
+
+
+def test_bad_flag_is_one_line_exit_2(vwire):
+    for args in (["--no_such_flag"], ["--mtu=abc", "x.pkt"], ["--ip_version=ipv5", "x.pkt"],
+                 ["--bind_port=70000", "x.pkt"], ["--tolerance_usecs=-1", "x.pkt"],
+                 ["--local_ip=1.2.3", "x.pkt"], ["-D", "1BAD=2", "x.pkt"], ["--mtu"]):
+        r = run(vwire, *args)
+        assert r.returncode == 2, args
+        assert len(r.stderr.strip().splitlines()) == 1, (args, r.stderr)
+        assert r.stderr.startswith("vwire: ")
+
+
+def test_help_and_version(vwire):
+    r = run(vwire, "--help")
+    assert r.returncode == 0
+    for flag in ("--ip_version", "--tolerance_usecs", "--so_filename", "--define",
+                 "--dry_run", "--target", "--json", "--pcap", "--seed", "--print"):
+        assert flag in r.stdout
+    r = run(vwire, "--version")
+    assert r.returncode == 0 and r.stdout.startswith("vwire ")
+
+
+def test_no_script_is_a_usage_error(vwire):
+    r = run(vwire, "--dry_run")
+    assert r.returncode == 2
+
+
+def test_missing_file(vwire, tmp_path):
+    r = run(vwire, "--dry_run", tmp_path / "absent.pkt")
+    assert r.returncode == 2
+    assert "absent.pkt" in r.stderr
+
+
+def test_dry_run_reports_each_bad_script(vwire, tmp_path):
+    good = tmp_path / "good.pkt"
+    good.write_text("0 close(3) = 0\n")
+    bad1 = tmp_path / "bad1.pkt"
+    bad1.write_text("0 close(3) = 0\n+0 nosuch(1) = 0\n+0 alsobad(2) = 0\n")
+    bad2 = tmp_path / "bad2.pkt"
+    bad2.write_text("0 close(SO_NOPE) = 0\n")
+    r = run(vwire, "--dry_run", good, bad1, good, bad2)
+    assert r.returncode == 2
+    lines = r.stderr.splitlines()
+    assert lines == [f"{bad1}:2:4: unknown system call 'nosuch'",
+                     f"{bad2}:1:9: unknown symbolic constant 'SO_NOPE'"]
+    assert run(vwire, "--dry_run", good, good).returncode == 0
+
+
+def test_command_line_wins_over_script_options(vwire, tmp_path):
+    script = tmp_path / "opt.pkt"
+    script.write_text("--local_ip=fd00::1\n0 close(3) = 0\n")
+    # The script's IPv6 address does not fit IPv4...
+    r = run(vwire, "--dry_run", "--ip_version=ipv4", script)
+    assert r.returncode == 2
+    assert f"{script}:1:1: --local_ip=fd00::1 is not an IPv4 address" in r.stderr
+    # ... unless the command line gives its own, which wins.
+    r = run(vwire, "--dry_run", "--ip_version=ipv4", "--local_ip=10.0.0.1", script)
+    assert r.returncode == 0, r.stderr
+    # Script options go through the same table as the command line.
+    script.write_text("--mtu=20\n")
+    r = run(vwire, "--dry_run", script)
+    assert r.returncode == 2 and "bad value for --mtu" in r.stderr
+    script.write_text("--dry_run\n")
+    r = run(vwire, "--dry_run", script)
+    assert r.returncode == 2 and "cannot be given in a script" in r.stderr
+
+
+def test_script_options_do_not_leak_between_scripts(vwire, tmp_path):
+    v6 = tmp_path / "v6.pkt"
+    v6.write_text("--ip_version=ipv6\n0 close(3) = 0\n")
+    uses_v4 = tmp_path / "v4.pkt"
+    uses_v4.write_text("--local_ip=10.0.0.1\n0 close(3) = 0\n")
+    r = run(vwire, "--dry_run", v6, uses_v4)
+    assert r.returncode == 0, r.stderr
+
+
+def test_defines_replace_whole_words_only(vwire, tmp_path):
+    script = tmp_path / "d.pkt"
+    script.write_text("0 close(FD) = 0\n+0 close(FD_X) = 0\n")
+    r = run(vwire, "--print", "-D", "FD=3", "--define=FD_X=4", script)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.splitlines() == ["0.000000 close(3) = 0", "+0.000000 close(4) = 0"]
+    r = run(vwire, "--print", "-D", "FD=3", script)
+    assert r.returncode == 2 and "'FD_X'" in r.stderr
+
+
+def test_ifdef_blocks(vwire, tmp_path):
+    script = tmp_path / "i.pkt"
+    script.write_text("#ifdef Linux\n0 close(1) = 0\n#ifdef FreeBSD\n+0 close(2) = 0\n#else\n"
+                      "+0 close(3) = 0\n#endif\n#endif\n#ifndef EXTRA\n+0 close(4) = 0\n#endif\n")
+    r = run(vwire, "--print", script)
+    assert r.stdout.split("\n")[:3] == ["0.000000 close(1) = 0", "+0.000000 close(3) = 0",
+                                        "+0.000000 close(4) = 0"]
+    r = run(vwire, "--print", "-D", "FreeBSD", "-D", "EXTRA", script)
+    assert r.stdout.splitlines() == ["0.000000 close(1) = 0", "+0.000000 close(2) = 0"]
+
+
+@pytest.mark.parametrize("script", sorted(DIALECTS.glob("*.pkt")), ids=lambda p: p.name)
+def test_dialect_scripts_parse(vwire, script):
+    r = run(vwire, "--dry_run", "-D", "PEER_WIN=4000", "-D", "HAVE_SACK", script)
+    assert r.returncode == 0, r.stderr
+
+
+def test_dialect_define_is_required(vwire):
+    r = run(vwire, "--dry_run", DIALECTS / "freebsd-defines.pkt")
+    assert r.returncode == 2
+    assert "PEER_WIN" in r.stderr
+
+
+def test_run_without_dry_run_reaches_the_run_loop(vwire, tmp_path):
+    script = tmp_path / "bad.pkt"
+    script.write_text("0 close(\n")
+    # A script that does not parse is exit 2 whatever the run loop does.
+    r = run(vwire, script, timeout=60)
+    assert r.returncode == 2
+
+
+FRONTEND_SOURCES = [f"harness/{n}.c" for n in ("ast", "calls", "check", "config", "frontend",
+                                                 "options", "preprocess", "printer", "symbols")]
+
+
+def build_fuzzer():
+    """fuzz_parser over the front end alone (what it exercises), with the
+    flags of the Makefile's fuzz rule; rebuilt only when a source changed.
+    `make build/fuzz/fuzz_parser` links the whole tree for `make fuzz`."""
+    gen = BUILD / "gen"
+    subprocess.run(["make", "-s", f"BUILD={BUILD.relative_to(ROOT)}",
+                    str((gen / "lexer.c").relative_to(ROOT)), str((gen / "parser.c").relative_to(ROOT))],
+                   cwd=ROOT, check=True, timeout=300)
+    target = BUILD / "fuzz" / "fuzz_parser-frontend"
+    inputs = [ROOT / s for s in FRONTEND_SOURCES] + [gen / "parser.c", gen / "lexer.c",
+                                                     ROOT / "tests" / "fuzz" / "fuzz_parser.c"]
+    inputs += list((ROOT / "harness").glob("*.h"))
+    if target.exists() and all(i.stat().st_mtime <= target.stat().st_mtime for i in inputs):
+        return target
+    target.parent.mkdir(parents=True, exist_ok=True)
+    subprocess.run(["clang", "-std=c11", "-D_GNU_SOURCE", "-g", "-O1", "-pthread",
+                    "-fsanitize=fuzzer,address,undefined", "-Iharness", f"-I{gen}",
+                    "-Wno-unused-function", "-o", str(target), "tests/fuzz/fuzz_parser.c",
+                    *FRONTEND_SOURCES, str(gen / "parser.c"), str(gen / "lexer.c")],
+                   cwd=ROOT, check=True, timeout=600)
+    return target
+
+
+@pytest.mark.skipif(shutil.which("clang") is None, reason="clang (libFuzzer) is not installed")
+def test_fuzz_parser_short_run(tmp_path):
+    fuzzer = build_fuzzer()
+    seeds = ROOT / "tests" / "fuzz" / "seeds" / "fuzz_parser"
+    work = tmp_path / "corpus"
+    work.mkdir()
+    r = subprocess.run([str(fuzzer), "-max_total_time=20", "-timeout=10", "-rss_limit_mb=2048",
+                        f"-artifact_prefix={tmp_path}/", str(work), str(seeds)],
+                       capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr[-3000:]
+    assert "Done" in r.stderr or "DONE" in r.stderr
