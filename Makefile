@@ -14,7 +14,9 @@ BUILD    ?= build
 SAN      ?=
 
 WARN     := -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter
-CFLAGS   ?= -O2 -g
+OPT      ?= -O2 -g
+CFLAGS   ?=
+CFLAGS   += $(OPT)
 CFLAGS   += -std=c11 -D_GNU_SOURCE -fPIC -pthread $(WARN) -MMD -MP
 LDFLAGS  += -pthread
 ifeq ($(SAN),1)
@@ -156,7 +158,7 @@ test: deps all
 	@BUILD=$(BUILD) BIN=$(BIN) LIB=$(LIB) SAN=$(SAN) PYTHON=$(PYTHON) sh tests/run-tests.sh
 
 asan:
-	$(MAKE) SAN=1 BUILD=build/asan CFLAGS="-O1 -g" test
+	$(MAKE) SAN=1 BUILD=build/asan OPT="-O1 -g" test
 
 # ------------------------------------------------------------------ fuzz
 FUZZ_SECONDS ?= 600
