@@ -8,7 +8,7 @@ import dataclasses
 import json
 import os
 
-from . import REPO_ROOT, runner
+from . import REPO_ROOT, jsonfile, runner
 
 BASELINE_FORMAT = "vwire-baseline/1"
 DEFAULT_CONFIG = REPO_ROOT / "ci" / "gate.json"
@@ -64,11 +64,7 @@ def load_config(path=None):
     config = dict(DEFAULTS)
     path = path or (DEFAULT_CONFIG if DEFAULT_CONFIG.exists() else None)
     if path:
-        try:
-            with open(path) as f:
-                loaded = json.load(f)
-        except (OSError, ValueError) as err:
-            raise GateError(f"{path}: {err}") from err
+        loaded = jsonfile.read(path, GateError)
         unknown = set(loaded) - set(DEFAULTS) - {"comment"}
         if unknown:
             raise GateError(f"{path}: unknown keys {sorted(unknown)}")
@@ -77,13 +73,7 @@ def load_config(path=None):
 
 
 def load_baseline(path):
-    try:
-        with open(path) as f:
-            baseline = json.load(f)
-    except OSError as err:
-        raise GateError(f"{path}: {err.strerror}") from err
-    except ValueError as err:
-        raise GateError(f"{path}: not JSON: {err}") from err
+    baseline = jsonfile.read(path, GateError)
     if baseline.get("format") != BASELINE_FORMAT or not isinstance(baseline.get("scripts"), dict):
         raise GateError(f"{path}: not a vwire baseline (format {BASELINE_FORMAT})")
     return baseline["scripts"]

@@ -3,7 +3,7 @@ import datetime
 import json
 import os
 
-from . import schema
+from . import jsonfile, schema
 
 FORMAT = "vwire-results/1"
 
@@ -37,13 +37,7 @@ def build(entries, vwire, target, ip_versions, shard, wall_usecs, started=None):
 
 
 def load(path):
-    try:
-        with open(path) as f:
-            document = json.load(f)
-    except OSError as err:
-        raise ResultsError(f"{path}: {err.strerror}") from err
-    except ValueError as err:
-        raise ResultsError(f"{path}: not JSON: {err}") from err
+    document = jsonfile.read(path, ResultsError)
     problem = schema.results_error(document)
     if problem:
         raise ResultsError(f"{path}: not a vwire results file: {problem}")
