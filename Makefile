@@ -39,7 +39,7 @@ endif
 
 DEB_PACKAGES := flex bison libcmocka-dev libjansson-dev libpcap-dev \
 	python3-jinja2 python3-pytest python3-jsonschema tshark \
-	clang libclang-rt-14-dev iproute2 procps liblwip-dev chromium
+	clang libclang-rt-14-dev iproute2 procps ethtool liblwip-dev chromium
 
 # ------------------------------------------------------------------ sources
 HARNESS_SRCS := $(filter-out harness/main.c,$(wildcard harness/*.c))
@@ -144,7 +144,7 @@ $(BUILD)/tests/libfake-target.so: $(FAKE_SRCS:tests/fake/%.c=$(BUILD)/tests/fake
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -shared -o $@ $^
 
-$(BUILD)/tests/unit/%.o: tests/unit/%.c
+$(BUILD)/tests/unit/%.o: tests/unit/%.c | $(if $(GEN_OBJS),$(BUILD)/gen/lexer.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(HARNESS_INC) $(STACK_INC) -c $< -o $@
 

@@ -37,6 +37,8 @@ struct config {
 	/* behaviour */
 	bool strict_segments;
 	bool non_fatal;      /* --non_fatal=packet,syscall: keep going */
+	bool non_fatal_packet, non_fatal_syscall; /* which kinds (both: bare flag) */
+	int timeout_secs;    /* --timeout_secs; 0: $VWIRE_TIMEOUT_SECS or 300 */
 	bool dry_run;
 	int verbose;
 	char *init_scripts;  /* --init_scripts */

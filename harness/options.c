@@ -48,6 +48,7 @@ static const struct option_spec specs[OPTID_COUNT] = {
 	[OPTID_PRINT]             = { "print", no_argument, 0, false, NULL, "parse, check and print the scripts back" },
 	[OPTID_HELP]              = { "help", no_argument, 'h', false, NULL, "this text" },
 	[OPTID_VERSION]           = { "version", no_argument, 0, false, NULL, "print the version" },
+	[OPTID_TIMEOUT_SECS]      = { "timeout_secs", required_argument, 0, false, "N", "wall-clock limit per script (300; env VWIRE_TIMEOUT_SECS)" },
 };
 
 static bool fail(char *err, size_t len, const char *fmt, ...)
@@ -149,6 +150,29 @@ static bool add_define(struct config *cfg, const char *text, char *err, size_t e
 	return true;
 }
 
+/* --non_fatal[=packet,syscall]: which failures are reported and run past,
+ * as packetdrill's; the bare flag means both. */
+static bool parse_non_fatal(struct config *cfg, const char *value, char *err, size_t err_len)
+{
+	if (!value || !*value) {
+		cfg->non_fatal = cfg->non_fatal_packet = cfg->non_fatal_syscall = true;
+		return true;
+	}
+	char buf[128];
+	snprintf(buf, sizeof(buf), "%s", value);
+	char *save = NULL;
+	for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		if (!strcmp(tok, "packet"))
+			cfg->non_fatal_packet = true;
+		else if (!strcmp(tok, "syscall"))
+			cfg->non_fatal_syscall = true;
+		else
+			return fail(err, err_len, "bad value for --non_fatal: '%s' (expected packet, syscall or both, comma-separated)", value);
+	}
+	cfg->non_fatal = true;
+	return true;
+}
+
 /* Set one option's value in cfg; the shared core of both sources. */
 static bool apply(struct config *cfg, enum option_id id, const char *value,
 		  char *err, size_t err_len)
@@ -229,7 +253,11 @@ static bool apply(struct config *cfg, enum option_id id, const char *value,
 		*(id == OPTID_STRICT_SEGMENTS ? &cfg->strict_segments : &cfg->tcp_ts_ecr_scaled) = b;
 		return true;
 	case OPTID_NON_FATAL:
-		cfg->non_fatal = true;
+		return parse_non_fatal(cfg, value, err, err_len);
+	case OPTID_TIMEOUT_SECS:
+		if (!parse_int(value, 1, 86400 * 7, &n))
+			return fail(err, err_len, "bad value for --timeout_secs: '%s' (expected 1..604800)", value ? value : "");
+		cfg->timeout_secs = (int)n;
 		return true;
 	case OPTID_DRY_RUN:
 		cfg->dry_run = true;

@@ -92,17 +92,69 @@ static void drop_front(struct run_state *rs, size_t n)
 		live_packet_free(&rs->queue[i].live);
 	memmove(rs->queue, rs->queue + n, (rs->queue_len - n) * sizeof(rs->queue[0]));
 	rs->queue_len -= n;
+	for (size_t i = 0; i < rs->queue_len; i++)
+		live_packet_relink(&rs->queue[i].live);
 }
 
-/* The first outbound packet of a connection we did not open fixes the
- * ports the script's packets use (an active open picks its own port). */
+/* The first outbound packet of a connection we did not open, or an
+ * active open's SYN, fixes the ports the script's packets use (an active
+ * open picks its own port). */
 static void learn_ports(struct run_state *rs, const struct live_packet *lp)
 {
-	if (rs->script_conn_known || (lp->protocol != 6 && lp->protocol != 17))
+	bool active_syn = lp->protocol == 6 && (lp->flags & (TCPF_SYN | TCPF_ACK)) == TCPF_SYN;
+	if ((rs->script_conn_known && !active_syn) || (lp->protocol != 6 && lp->protocol != 17))
 		return;
+	if (active_syn) {
+		rs->fresh_socket = false;
+		if (rs->script_conn_known && (lp->src_port != rs->pctx.local_port ||
+					      lp->dst_port != rs->pctx.remote_port))
+			rl_retire_ports(rs);
+	}
 	rs->pctx.local_port = lp->src_port;
 	rs->pctx.remote_port = lp->dst_port;
 	rs->script_conn_known = true;
+}
+
+static bool is_pure_syn(uint16_t flags)
+{
+	return (flags & (TCPF_SYN | TCPF_ACK)) == TCPF_SYN;
+}
+
+/* A segment of a connection the script has left: the one before the
+ * current, or, while the script waits for a new socket's SYN, anything
+ * from the ports of the one it is leaving (its retransmitted SYN too: a
+ * new connect() picks a new port). */
+static bool from_other_connection(const struct run_state *rs, const struct packet *exp,
+				  const struct live_packet *lp)
+{
+	if (lp->protocol != 6)
+		return false;
+	bool current = lp->src_port == rs->pctx.local_port && lp->dst_port == rs->pctx.remote_port;
+	size_t n = rs->old_conn_count < RL_OLD_CONNS ? rs->old_conn_count : RL_OLD_CONNS;
+	for (size_t i = 0; i < n && !current; i++)
+		if (lp->src_port == rs->old_conns[i].local_port &&
+		    lp->dst_port == rs->old_conns[i].remote_port)
+			return true;
+	return rs->fresh_socket && rs->script_conn_known && exp->kind == PKT_TCP &&
+	       is_pure_syn(exp->u.tcp.flags) && current;
+}
+
+/* Wait for the first packet of the script's connection; others' go. */
+static bool wait_for_own_packet(struct run_state *rs, const struct packet *exp,
+				long long limit)
+{
+	for (;;) {
+		if (!wait_for_packets(rs, 0, limit))
+			return false;
+		if (!from_other_connection(rs, exp, &rs->queue[0].live))
+			return true;
+		if (rs->cfg->verbose) {
+			char text[1200];
+			format_live(rs, &rs->queue[0], text, sizeof(text));
+			fprintf(stderr, "vwire: ignoring a packet of an earlier connection: %s\n", text);
+		}
+		drop_front(rs, 1);
+	}
 }
 
 int outbound_expect(struct run_state *rs, const struct event *ev,
@@ -117,7 +169,7 @@ int outbound_expect(struct run_state *rs, const struct event *ev,
 	char act[1200];
 	int rc = -1;
 
-	if (!wait_for_packets(rs, 0, wait_until)) {
+	if (!wait_for_own_packet(rs, exp, wait_until)) {
 		rec->actual_usecs = rl_now(rs);
 		rl_fail_packet(rs, ev, FAIL_MISSING, NULL, exp_text, NULL,
 			       "Timed out waiting for packet");

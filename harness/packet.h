@@ -25,6 +25,15 @@
 /* Room for one error message. */
 #define PACKET_ERR_LEN 256
 
+/* The experimental fast-open option (kind 254) begins with this magic
+ * (RFC 6994 experiment id of TCP Fast Open). */
+#define PACKET_EXP_FO_MAGIC 0xf989
+
+/* Write the message into err (when given) and return -1: how every
+ * function of the layer fails (packet_error.c). */
+int packet_fail(char *err, size_t errlen, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
 /* ------------------------------------------------------------ context */
 
 /* The script's network as the packet layer needs it. Addresses are binary,
@@ -115,6 +124,9 @@ struct live_packet {
 int packet_parse(const uint8_t *buf, size_t len, struct live_packet *out,
 		 char *err, size_t errlen);
 void live_packet_free(struct live_packet *p);
+/* After the struct itself was moved (assigned, memmove'd, realloc'd):
+ * point its SACK options at its own block array again. */
+void live_packet_relink(struct live_packet *p);
 /* Deep copy; returns 0 or -1 (no memory). */
 int live_packet_clone(struct live_packet *dst, const struct live_packet *src);
 

@@ -18,19 +18,7 @@
 #define TCP_HDR 20
 #define DEFAULT_TTL 64
 #define DEFAULT_WINDOW 65535
-#define EXP_FO_MAGIC 0xf989
 
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err && errlen) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return -1;
-}
 
 static void put16(uint8_t *p, uint32_t v) { p[0] = (uint8_t)(v >> 8); p[1] = (uint8_t)v; }
 static void put32(uint8_t *p, uint32_t v)
@@ -68,10 +56,10 @@ int packet_ctx_init(struct packet_ctx *ctx, enum vwire_ip_mode mode,
 	ctx->ip_mode = mode;
 	ctx->wire_version = mode == VWIRE_IPV6 ? 6 : 4;
 	if (!local_ip || parse_addr(local_ip, ctx->wire_version, ctx->local_addr) < 0)
-		return fail(err, errlen, "bad local address '%s' for IPv%d",
+		return packet_fail(err, errlen, "bad local address '%s' for IPv%d",
 			    local_ip ? local_ip : "(null)", ctx->wire_version);
 	if (!remote_ip || parse_addr(remote_ip, ctx->wire_version, ctx->remote_addr) < 0)
-		return fail(err, errlen, "bad remote address '%s' for IPv%d",
+		return packet_fail(err, errlen, "bad remote address '%s' for IPv%d",
 			    remote_ip ? remote_ip : "(null)", ctx->wire_version);
 	ctx->local_port = local_port;
 	ctx->remote_port = remote_port;
@@ -144,7 +132,7 @@ static int put_tcp_options(uint8_t *o, const struct tcp_options *opts,
 	if (!opts)
 		return 0;
 	if (opts->any)
-		return fail(err, errlen, "inbound packet cannot have <...> options");
+		return packet_fail(err, errlen, "inbound packet cannot have <...> options");
 	for (i = 0; i < opts->count; i++) {
 		const struct tcp_option *op = &opts->items[i];
 		size_t k;
@@ -161,7 +149,7 @@ static int put_tcp_options(uint8_t *o, const struct tcp_options *opts,
 		case OPT_SACK_PERMITTED: tmp[0] = 4; tmp[1] = 2; need = 2; break;
 		case OPT_SACK:
 			if (op->u.sack.count == 0 || op->u.sack.count > 4)
-				return fail(err, errlen, "sack option with %zu blocks (1 to 4 fit)", op->u.sack.count);
+				return packet_fail(err, errlen, "sack option with %zu blocks (1 to 4 fit)", op->u.sack.count);
 			need = 2 + 8 * op->u.sack.count;
 			tmp[0] = 5; tmp[1] = (uint8_t)need;
 			for (k = 0; k < op->u.sack.count; k++) {
@@ -181,12 +169,12 @@ static int put_tcp_options(uint8_t *o, const struct tcp_options *opts,
 			size_t clen = op->u.cookie.bytes ? op->u.cookie.len : 0;
 
 			if (hdr + clen > 40)
-				return fail(err, errlen, "FO cookie of %zu bytes too long", clen);
+				return packet_fail(err, errlen, "FO cookie of %zu bytes too long", clen);
 			need = hdr + clen;
 			tmp[0] = op->kind == OPT_FASTOPEN ? 34 : 254;
 			tmp[1] = (uint8_t)need;
 			if (hdr == 4)
-				put16(tmp + 2, EXP_FO_MAGIC);
+				put16(tmp + 2, PACKET_EXP_FO_MAGIC);
 			if (clen)
 				memcpy(tmp + hdr, op->u.cookie.bytes, clen);
 			break;
@@ -202,7 +190,7 @@ static int put_tcp_options(uint8_t *o, const struct tcp_options *opts,
 			int l = op->u.generic.length < 0 ? (int)(2 + dlen) : op->u.generic.length;
 
 			if (dlen > 38 || l > 40)
-				return fail(err, errlen, "option kind %u too long", op->u.generic.kind);
+				return packet_fail(err, errlen, "option kind %u too long", op->u.generic.kind);
 			/* A written length longer than the data is filled
 			 * with zeros so the list stays parseable. */
 			need = (size_t)l > 2 + dlen ? (size_t)l : 2 + dlen;
@@ -214,15 +202,15 @@ static int put_tcp_options(uint8_t *o, const struct tcp_options *opts,
 			break;
 		}
 		default:
-			return fail(err, errlen, "unknown TCP option kind %d", (int)op->kind);
+			return packet_fail(err, errlen, "unknown TCP option kind %d", (int)op->kind);
 		}
 		if (n + need > 40)
-			return fail(err, errlen, "TCP options exceed 40 bytes");
+			return packet_fail(err, errlen, "TCP options exceed 40 bytes");
 		memcpy(o + n, tmp, need);
 		n += need;
 	}
 	if (n % 4)
-		return fail(err, errlen, "TCP option list of %zu bytes is not a multiple of 4 (add nop or eol)", n);
+		return packet_fail(err, errlen, "TCP option list of %zu bytes is not a multiple of 4 (add nop or eol)", n);
 	return (int)n;
 }
 
@@ -236,17 +224,17 @@ static int build_tcp(const struct packet *pkt, const struct seq_map *map,
 	size_t total;
 
 	if (t->seq_any)
-		return fail(err, errlen, "inbound TCP packet needs a sequence number, not ...");
+		return packet_fail(err, errlen, "inbound TCP packet needs a sequence number, not ...");
 	olen = put_tcp_options(opts, t->options, map, err, errlen);
 	if (olen < 0)
 		return -1;
 	total = TCP_HDR + (size_t)olen + t->payload_len;
 	if (total > cap)
-		return fail(err, errlen, "TCP payload of %u bytes too large", t->payload_len);
+		return packet_fail(err, errlen, "TCP payload of %u bytes too large", t->payload_len);
 	memset(seg, 0, total);
 	put16(seg, sport);
 	put16(seg + 2, dport);
-	put32(seg + 4, t->seq_start);
+	put32(seg + 4, seq_map_inbound_seq(map, t->seq_start, t->flags & TCPF_SYN));
 	put32(seg + 8, t->has_ack ? seq_map_inbound_ack(map, t->ack) : 0);
 	seg[12] = (uint8_t)(((TCP_HDR + olen) / 4) << 4 | ((t->flags & TCPF_AE) ? 1 : 0));
 	seg[13] = (uint8_t)t->flags;
@@ -305,7 +293,7 @@ static int icmp_type_code(const struct icmp_packet *ic, int version,
 	*type = lookup(icmp_types, sizeof(icmp_types) / sizeof(icmp_types[0]),
 		       ic->type_name, version);
 	if (*type < 0)
-		return fail(err, errlen, "unknown ICMP%s type '%s'", version == 6 ? "v6" : "", ic->type_name);
+		return packet_fail(err, errlen, "unknown ICMP%s type '%s'", version == 6 ? "v6" : "", ic->type_name);
 	*code = 0;
 	if (ic->code_name) {
 		*code = lookup(icmp_unreach_codes, sizeof(icmp_unreach_codes) / sizeof(icmp_unreach_codes[0]),
@@ -315,7 +303,7 @@ static int icmp_type_code(const struct icmp_packet *ic, int version,
 			*code = 0;
 		}
 		if (*code < 0)
-			return fail(err, errlen, "unknown ICMP%s code '%s'", version == 6 ? "v6" : "", ic->code_name);
+			return packet_fail(err, errlen, "unknown ICMP%s code '%s'", version == 6 ? "v6" : "", ic->code_name);
 	}
 	return 0;
 }
@@ -327,7 +315,8 @@ static int build_icmp(const struct packet *pkt, const struct packet_ctx *ctx,
 {
 	const struct icmp_packet *ic = &pkt->u.icmp;
 	uint8_t proto = ic->has_quote ? ic->quote_proto : IPPROTO_TCP;
-	uint32_t qseq = ic->has_quote ? ic->quote_start : 1;
+	/* Unquoted: the ISN, which is what a SYN_RECV request checks. */
+	uint32_t qseq = ic->has_quote ? ic->quote_start : 0;
 	uint32_t qlen = ic->has_quote ? ic->quote_len : 0;
 	size_t l4hdr = proto == IPPROTO_UDP ? 8 : TCP_HDR, iph, total;
 	int type = 0, code = 0;
@@ -336,11 +325,11 @@ static int build_icmp(const struct packet *pkt, const struct packet_ctx *ctx,
 	if (icmp_type_code(ic, version, &type, &code, err, errlen) < 0)
 		return -1;
 	if (proto != IPPROTO_TCP && proto != IPPROTO_UDP)
-		return fail(err, errlen, "ICMP can only quote TCP or UDP");
+		return packet_fail(err, errlen, "ICMP can only quote TCP or UDP");
 	iph = version == 4 ? IPV4_HDR : IPV6_HDR;
 	total = 8 + iph + 8; /* header, quoted IP header, first 8 bytes of L4 */
 	if (total > cap)
-		return fail(err, errlen, "no room for the ICMP message");
+		return packet_fail(err, errlen, "no room for the ICMP message");
 	memset(msg, 0, total);
 	msg[0] = (uint8_t)type;
 	msg[1] = (uint8_t)code;
@@ -385,19 +374,19 @@ static int build_plain(const struct packet *pkt, struct packet_ctx *ctx,
 	if (explicit_ip && pkt->ip) {
 		version = pkt->ip->version;
 		if (version != 4 && version != 6)
-			return fail(err, errlen, "bad IP version %d", version);
+			return packet_fail(err, errlen, "bad IP version %d", version);
 		if (!pkt->ip->src || parse_addr(pkt->ip->src, version, src) < 0)
-			return fail(err, errlen, "bad IPv%d source address '%s'", version,
+			return packet_fail(err, errlen, "bad IPv%d source address '%s'", version,
 				    pkt->ip->src ? pkt->ip->src : "");
 		if (!pkt->ip->dst || parse_addr(pkt->ip->dst, version, dst) < 0)
-			return fail(err, errlen, "bad IPv%d destination address '%s'", version,
+			return packet_fail(err, errlen, "bad IPv%d destination address '%s'", version,
 				    pkt->ip->dst ? pkt->ip->dst : "");
 	}
 	if (pkt->has_flowlabel && version == 4)
-		return fail(err, errlen, "flowlabel on an IPv4 packet");
+		return packet_fail(err, errlen, "flowlabel on an IPv4 packet");
 	iph = version == 4 ? IPV4_HDR : IPV6_HDR;
 	if (cap < iph)
-		return fail(err, errlen, "buffer too small");
+		return packet_fail(err, errlen, "buffer too small");
 	seg = buf + iph;
 	switch (pkt->kind) {
 	case PKT_TCP:
@@ -411,7 +400,7 @@ static int build_plain(const struct packet *pkt, struct packet_ctx *ctx,
 		proto = IPPROTO_UDP;
 		l4len = 8 + (size_t)pkt->u.udp.payload_len;
 		if (l4len > cap - iph || l4len > 0xffff)
-			return fail(err, errlen, "UDP payload of %u bytes too large", pkt->u.udp.payload_len);
+			return packet_fail(err, errlen, "UDP payload of %u bytes too large", pkt->u.udp.payload_len);
 		memset(seg, 0, l4len);
 		put16(seg, ctx->remote_port);
 		put16(seg + 2, ctx->local_port);
@@ -427,10 +416,10 @@ static int build_plain(const struct packet *pkt, struct packet_ctx *ctx,
 			return -1;
 		break;
 	default:
-		return fail(err, errlen, "unknown packet kind %d", (int)pkt->kind);
+		return packet_fail(err, errlen, "unknown packet kind %d", (int)pkt->kind);
 	}
 	if (iph + l4len > PACKET_MAX_BYTES)
-		return fail(err, errlen, "packet of %zu bytes too long", iph + l4len);
+		return packet_fail(err, errlen, "packet of %zu bytes too long", iph + l4len);
 	put_ip_header(buf, version, src, dst, proto, l4len, build_tos(pkt),
 		      pkt->has_ttl ? pkt->ttl : DEFAULT_TTL,
 		      pkt->has_flowlabel ? pkt->flowlabel : 0, ctx->next_ip_id++);
@@ -474,7 +463,7 @@ static int put_encap(const struct encapsulation *e, uint16_t next_proto,
 			const struct mpls_label *l = &e->labels[i];
 
 			if (l->label > 0xfffff || l->tc > 7 || l->ttl > 255)
-				return fail(err, errlen, "bad MPLS label %u", l->label);
+				return packet_fail(err, errlen, "bad MPLS label %u", l->label);
 			put32(hdr + n, l->label << 12 | l->tc << 9 |
 				       (l->bottom ? 1u << 8 : 0) | l->ttl);
 			n += 4;
@@ -522,9 +511,9 @@ int packet_build(const struct packet *pkt, struct packet_ctx *ctx,
 	int version = ctx->wire_version, rc;
 
 	if (!pkt || !buf || !len)
-		return fail(err, errlen, "no packet to build");
+		return packet_fail(err, errlen, "no packet to build");
 	if (pkt->dir != DIR_INBOUND)
-		return fail(err, errlen, "cannot build an outbound packet");
+		return packet_fail(err, errlen, "cannot build an outbound packet");
 	if (pkt->encap_count == 0)
 		return build_plain(pkt, ctx, map, true, buf, cap, len, err, errlen);
 
@@ -532,7 +521,7 @@ int packet_build(const struct packet *pkt, struct packet_ctx *ctx,
 	 * then each header is written in front of it, innermost first. */
 	room = IPV6_HDR + ENCAP_ROOM;
 	if (cap <= room)
-		return fail(err, errlen, "buffer too small");
+		return packet_fail(err, errlen, "buffer too small");
 	inner = buf + room;
 	if (build_plain(pkt, ctx, map, false, inner, cap - room, &inner_len, err, errlen) < 0)
 		return -1;
@@ -544,17 +533,17 @@ int packet_build(const struct packet *pkt, struct packet_ctx *ctx,
 
 		if (i + 1 < pkt->encap_count) {
 			if (pkt->encaps[i + 1].kind == ENCAP_GRE)
-				return fail(err, errlen, "GRE inside another encapsulation is not supported");
+				return packet_fail(err, errlen, "GRE inside another encapsulation is not supported");
 			next = 0x8847; /* MPLS unicast */
 		} else
 			next = ctx->wire_version == 4 ? 0x0800 : 0x86dd;
 		if (e->kind == ENCAP_MPLS && e->label_count * 4 > sizeof(hdr))
-			return fail(err, errlen, "too many MPLS labels");
+			return packet_fail(err, errlen, "too many MPLS labels");
 		rc = put_encap(e, next, hdr, buf + at, room + inner_len - at, err, errlen);
 		if (rc < 0)
 			return -1;
 		if ((size_t)rc > at - IPV6_HDR)
-			return fail(err, errlen, "encapsulation headers too long");
+			return packet_fail(err, errlen, "encapsulation headers too long");
 		at -= (size_t)rc;
 		memcpy(buf + at, hdr, (size_t)rc);
 	}
@@ -566,7 +555,7 @@ int packet_build(const struct packet *pkt, struct packet_ctx *ctx,
 		if ((version != 4 && version != 6) ||
 		    !pkt->ip->src || parse_addr(pkt->ip->src, version, src) < 0 ||
 		    !pkt->ip->dst || parse_addr(pkt->ip->dst, version, dst) < 0)
-			return fail(err, errlen, "bad outer IPv%d header", version);
+			return packet_fail(err, errlen, "bad outer IPv%d header", version);
 	}
 	{
 		size_t iph = version == 4 ? IPV4_HDR : IPV6_HDR;
@@ -574,7 +563,7 @@ int packet_build(const struct packet *pkt, struct packet_ctx *ctx,
 		uint8_t proto = pkt->encaps[0].kind == ENCAP_GRE ? 47 : 137; /* MPLS-in-IP */
 
 		if (iph + l4len > PACKET_MAX_BYTES)
-			return fail(err, errlen, "packet too long");
+			return packet_fail(err, errlen, "packet too long");
 		put_ip_header(buf + at - iph, version, src, dst, proto, l4len, 0,
 			      DEFAULT_TTL, 0, ctx->next_ip_id++);
 		memmove(buf, buf + at - iph, iph + l4len);

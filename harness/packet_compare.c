@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#define EXP_FO_MAGIC 0xf989
 
 /* What one live piece must show; a joined run overrides seq, length and
  * flags per piece. */
@@ -56,10 +55,9 @@ void packet_learn_mapping(struct seq_map *map, const struct packet *expected,
 
 	if (!map || !live || live->protocol != IPPROTO_TCP)
 		return;
-	if ((live->flags & TCPF_SYN) && expected && expected->kind == PKT_TCP &&
-	    !expected->u.tcp.seq_any)
-		seq_map_learn_isn(map, expected->u.tcp.seq_start, live->seq);
-	else if (live->flags & TCPF_SYN)
+	/* The ISN itself: later numbers count from it whatever the SYN's
+	 * script seq says (packetdrill's convention). */
+	if (live->flags & TCPF_SYN)
 		seq_map_learn_isn(map, 0, live->seq);
 	if (!map->ts_known && live_packet_ts(live, &val, &ecr)) {
 		if (expected && expected->kind == PKT_TCP && expected->u.tcp.options) {
@@ -137,9 +135,10 @@ static void hex(char *buf, size_t len, const uint8_t *b, size_t n)
 		at += (size_t)snprintf(buf + at, len - at, "%02x", b[i]);
 }
 
-/* One option's value, as the mismatch message shows it. */
+/* One option's value, as the mismatch message shows it; sack_map maps a
+ * live packet's SACK blocks back to the script's numbers. */
 static void option_value(const struct tcp_option *o, uint32_t ts_val,
-			 char *buf, size_t len)
+			 const struct seq_map *sack_map, char *buf, size_t len)
 {
 	char h[96];
 	size_t i, at;
@@ -154,7 +153,10 @@ static void option_value(const struct tcp_option *o, uint32_t ts_val,
 		at = (size_t)snprintf(buf, len, "sack");
 		for (i = 0; i < o->u.sack.count && at < len; i++)
 			at += (size_t)snprintf(buf + at, len - at, " %u:%u",
-					       o->u.sack.blocks[i].left, o->u.sack.blocks[i].right);
+					       sack_map ? seq_map_outbound_sack(sack_map, o->u.sack.blocks[i].left)
+							: o->u.sack.blocks[i].left,
+					       sack_map ? seq_map_outbound_sack(sack_map, o->u.sack.blocks[i].right)
+							: o->u.sack.blocks[i].right);
 		break;
 	case OPT_FASTOPEN:
 	case OPT_EXP_FASTOPEN:
@@ -214,11 +216,13 @@ static int compare_options(const struct tcp_options *exp, const struct live_pack
 		case OPT_MSS: same = x->u.mss == l->u.mss; break;
 		case OPT_WSCALE: same = x->u.wscale == l->u.wscale; break;
 		case OPT_SACK:
-			/* An outbound SACK names the remote's bytes: not mapped. */
+			/* An outbound SACK names the remote's bytes. */
 			same = x->u.sack.count == l->u.sack.count;
 			for (k = 0; same && k < x->u.sack.count; k++)
-				same = x->u.sack.blocks[k].left == l->u.sack.blocks[k].left &&
-				       x->u.sack.blocks[k].right == l->u.sack.blocks[k].right;
+				same = x->u.sack.blocks[k].left ==
+					       seq_map_outbound_sack(map, l->u.sack.blocks[k].left) &&
+				       x->u.sack.blocks[k].right ==
+					       seq_map_outbound_sack(map, l->u.sack.blocks[k].right);
 			break;
 		case OPT_TIMESTAMP:
 			/* The ecr echoes the remote's own TS val: not mapped. */
@@ -253,8 +257,8 @@ static int compare_options(const struct tcp_options *exp, const struct live_pack
 			break;
 		}
 		if (!same) {
-			option_value(x, x->u.ts.val, e, sizeof(e));
-			option_value(l, live_val, a, sizeof(a));
+			option_value(x, x->u.ts.val, NULL, e, sizeof(e));
+			option_value(l, live_val, map, a, sizeof(a));
 			return mismatch_text(mm, "tcp_options", e, a,
 					     "bad value in outbound TCP option (kind=%d): expected: %s actual: %s",
 					     xk, e, a);
@@ -367,15 +371,19 @@ static int compare_tcp(const struct packet *exp, const struct live_packet *live,
 					    (v->flags & bit) ? 1 : 0,
 					    (live->flags & bit) ? 1 : 0);
 	}
-	if (v->check_seq) {
+	/* A SYN's seq is the ISN the mapping learned from it. */
+	if (v->check_seq && !(live->flags & TCPF_SYN)) {
 		uint32_t s = seq_map_outbound_seq(map, live->seq);
 
 		if (s != v->seq)
 			return mismatch_num(mm, "tcp_seq", v->seq, s);
 	}
-	/* The ack names the remote's bytes: compared as written. */
-	if (t->has_ack && t->ack != live->ack)
-		return mismatch_num(mm, "tcp_ack_seq", t->ack, live->ack);
+	if (t->has_ack) {
+		uint32_t a = seq_map_outbound_ack(map, live->ack, live->flags & TCPF_SYN);
+
+		if (t->ack != a)
+			return mismatch_num(mm, "tcp_ack_seq", t->ack, a);
+	}
 	if (t->has_win && t->win != live->window)
 		return mismatch_num(mm, "tcp_window", t->win, live->window);
 	if (t->has_urg && t->urg != live->urg_ptr)

@@ -62,6 +62,9 @@ static void put_options(struct out *o, const struct tcp_option *opts, size_t cou
 				if (!outbound && map) {
 					l = seq_map_local_to_script(map, l);
 					r = seq_map_local_to_script(map, r);
+				} else if (map) {
+					l = seq_map_outbound_sack(map, l);
+					r = seq_map_outbound_sack(map, r);
 				}
 				put(o, " %u:%u", l, r);
 			}
@@ -153,8 +156,11 @@ size_t packet_format(const struct live_packet *live, enum packet_direction dir,
 	}
 	switch (live->protocol) {
 	case IPPROTO_TCP: {
-		uint32_t seq = outbound ? seq_map_local_to_script(map, live->seq) : live->seq;
-		uint32_t ack = outbound ? live->ack : seq_map_local_to_script(map, live->ack);
+		bool syn = live->flags & TCPF_SYN;
+		uint32_t seq = outbound ? seq_map_local_to_script(map, live->seq)
+				: syn ? live->seq : seq_map_remote_to_script(map, live->seq);
+		uint32_t ack = outbound ? seq_map_outbound_ack(map, live->ack, syn)
+				: seq_map_local_to_script(map, live->ack);
 
 		put_flags(&o, live->flags);
 		put(&o, " %u:%u(%zu)", seq, seq + (uint32_t)live->payload_len, live->payload_len);

@@ -11,19 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define EXP_FO_MAGIC 0xf989
 
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err && errlen) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return -1;
-}
 
 static uint16_t get16(const uint8_t *p) { return (uint16_t)(p[0] << 8 | p[1]); }
 static uint32_t get32(const uint8_t *p)
@@ -43,7 +31,7 @@ static int parse_tcp_options(struct live_packet *p, uint8_t *o, size_t len,
 		size_t olen;
 
 		if (p->option_count >= LIVE_MAX_OPTIONS)
-			return fail(err, errlen, "bad TCP options: too many options");
+			return packet_fail(err, errlen, "bad TCP options: too many options");
 		opt = &p->options[p->option_count];
 		memset(opt, 0, sizeof(*opt));
 		if (kind == 0) { /* EOL: the rest is padding */
@@ -58,38 +46,38 @@ static int parse_tcp_options(struct live_packet *p, uint8_t *o, size_t len,
 			continue;
 		}
 		if (i + 1 >= len)
-			return fail(err, errlen, "bad TCP options: option kind %u at offset %zu has no length byte", kind, i);
+			return packet_fail(err, errlen, "bad TCP options: option kind %u at offset %zu has no length byte", kind, i);
 		olen = o[i + 1];
 		if (olen < 2)
-			return fail(err, errlen, "bad TCP options: option kind %u has length %zu (< 2)", kind, olen);
+			return packet_fail(err, errlen, "bad TCP options: option kind %u has length %zu (< 2)", kind, olen);
 		if (i + olen > len)
-			return fail(err, errlen, "bad TCP options: option kind %u of length %zu overruns the header by %zu bytes",
+			return packet_fail(err, errlen, "bad TCP options: option kind %u of length %zu overruns the header by %zu bytes",
 				    kind, olen, i + olen - len);
 		const uint8_t *d = o + i + 2;
 		size_t dlen = olen - 2;
 		switch (kind) {
 		case 2:
 			if (olen != 4)
-				return fail(err, errlen, "bad TCP options: mss option length %zu (expected 4)", olen);
+				return packet_fail(err, errlen, "bad TCP options: mss option length %zu (expected 4)", olen);
 			opt->kind = OPT_MSS;
 			opt->u.mss = get16(d);
 			break;
 		case 3:
 			if (olen != 3)
-				return fail(err, errlen, "bad TCP options: wscale option length %zu (expected 3)", olen);
+				return packet_fail(err, errlen, "bad TCP options: wscale option length %zu (expected 3)", olen);
 			opt->kind = OPT_WSCALE;
 			opt->u.wscale = d[0];
 			break;
 		case 4:
 			if (olen != 2)
-				return fail(err, errlen, "bad TCP options: sackOK option length %zu (expected 2)", olen);
+				return packet_fail(err, errlen, "bad TCP options: sackOK option length %zu (expected 2)", olen);
 			opt->kind = OPT_SACK_PERMITTED;
 			break;
 		case 5: {
 			size_t n = dlen / 8, b;
 
 			if (dlen % 8 || n == 0 || sacks_used + n > LIVE_MAX_SACK_BLOCKS)
-				return fail(err, errlen, "bad TCP options: sack option length %zu", olen);
+				return packet_fail(err, errlen, "bad TCP options: sack option length %zu", olen);
 			opt->kind = OPT_SACK;
 			opt->u.sack.blocks = &p->sack_blocks[sacks_used];
 			opt->u.sack.count = n;
@@ -102,14 +90,14 @@ static int parse_tcp_options(struct live_packet *p, uint8_t *o, size_t len,
 		}
 		case 8:
 			if (olen != 10)
-				return fail(err, errlen, "bad TCP options: TS option length %zu (expected 10)", olen);
+				return packet_fail(err, errlen, "bad TCP options: TS option length %zu (expected 10)", olen);
 			opt->kind = OPT_TIMESTAMP;
 			opt->u.ts.val = get32(d);
 			opt->u.ts.ecr = get32(d + 4);
 			break;
 		case 19:
 			if (olen != 18)
-				return fail(err, errlen, "bad TCP options: md5 option length %zu (expected 18)", olen);
+				return packet_fail(err, errlen, "bad TCP options: md5 option length %zu (expected 18)", olen);
 			opt->kind = OPT_MD5;
 			opt->u.md5.bytes = (uint8_t *)d;
 			opt->u.md5.len = dlen;
@@ -121,7 +109,7 @@ static int parse_tcp_options(struct live_packet *p, uint8_t *o, size_t len,
 			opt->u.cookie.has_cookie = dlen > 0;
 			break;
 		default:
-			if (kind == 254 && dlen >= 2 && get16(d) == EXP_FO_MAGIC) {
+			if (kind == 254 && dlen >= 2 && get16(d) == PACKET_EXP_FO_MAGIC) {
 				opt->kind = OPT_EXP_FASTOPEN;
 				opt->u.cookie.bytes = (uint8_t *)d + 2;
 				opt->u.cookie.len = dlen - 2;
@@ -147,12 +135,12 @@ static int parse_tcp(struct live_packet *p, uint8_t *seg, size_t len,
 	size_t doff;
 
 	if (len < 20)
-		return fail(err, errlen, "TCP header truncated: %zu bytes (< 20)", len);
+		return packet_fail(err, errlen, "TCP header truncated: %zu bytes (< 20)", len);
 	doff = (size_t)(seg[12] >> 4) * 4;
 	if (doff < 20)
-		return fail(err, errlen, "TCP data offset %zu bytes (< 20)", doff);
+		return packet_fail(err, errlen, "TCP data offset %zu bytes (< 20)", doff);
 	if (doff > len)
-		return fail(err, errlen, "TCP data offset %zu bytes beyond the segment's %zu bytes", doff, len);
+		return packet_fail(err, errlen, "TCP data offset %zu bytes beyond the segment's %zu bytes", doff, len);
 	p->src_port = get16(seg);
 	p->dst_port = get16(seg + 2);
 	p->seq = get32(seg + 4);
@@ -176,7 +164,7 @@ static int check_l4_sum(const struct live_packet *p, const uint8_t *seg,
 	else
 		s = csum_l4_v6(p->src, p->dst, p->protocol, seg, len);
 	if (s != 0)
-		return fail(err, errlen, "bad %s checksum", what);
+		return packet_fail(err, errlen, "bad %s checksum", what);
 	return 0;
 }
 
@@ -196,10 +184,10 @@ static int parse_l4(struct live_packet *p, size_t off, size_t end,
 		size_t ulen;
 
 		if (len < 8)
-			return fail(err, errlen, "UDP header truncated: %zu bytes (< 8)", len);
+			return packet_fail(err, errlen, "UDP header truncated: %zu bytes (< 8)", len);
 		ulen = get16(seg + 4);
 		if (ulen != len)
-			return fail(err, errlen, "UDP length %zu does not match the %zu bytes of the datagram", ulen, len);
+			return packet_fail(err, errlen, "UDP length %zu does not match the %zu bytes of the datagram", ulen, len);
 		p->src_port = get16(seg);
 		p->dst_port = get16(seg + 2);
 		p->payload = seg + 8;
@@ -211,7 +199,7 @@ static int parse_l4(struct live_packet *p, size_t off, size_t end,
 	case IPPROTO_ICMP:
 	case IPPROTO_ICMPV6:
 		if (len < 8)
-			return fail(err, errlen, "ICMP header truncated: %zu bytes (< 8)", len);
+			return packet_fail(err, errlen, "ICMP header truncated: %zu bytes (< 8)", len);
 		p->icmp_type = seg[0];
 		p->icmp_code = seg[1];
 		p->icmp_rest = get32(seg + 4);
@@ -219,7 +207,7 @@ static int parse_l4(struct live_packet *p, size_t off, size_t end,
 		p->payload_len = len - 8;
 		if (p->protocol == IPPROTO_ICMP) {
 			if (csum_buffer(seg, len) != 0)
-				return fail(err, errlen, "bad ICMP checksum");
+				return packet_fail(err, errlen, "bad ICMP checksum");
 			return 0;
 		}
 		return check_l4_sum(p, seg, len, "ICMPv6", err, errlen);
@@ -237,22 +225,22 @@ static int parse_ipv4(struct live_packet *p, char *err, size_t errlen)
 	uint16_t frag;
 
 	if (p->len < 20)
-		return fail(err, errlen, "IPv4 header truncated: %zu bytes (< 20)", p->len);
+		return packet_fail(err, errlen, "IPv4 header truncated: %zu bytes (< 20)", p->len);
 	ihl = (size_t)(h[0] & 0xf) * 4;
 	if (ihl < 20)
-		return fail(err, errlen, "bad IPv4 header length %zu (< 20)", ihl);
+		return packet_fail(err, errlen, "bad IPv4 header length %zu (< 20)", ihl);
 	if (ihl > p->len)
-		return fail(err, errlen, "IPv4 header length %zu beyond the packet's %zu bytes", ihl, p->len);
+		return packet_fail(err, errlen, "IPv4 header length %zu beyond the packet's %zu bytes", ihl, p->len);
 	total = get16(h + 2);
 	if (total < ihl)
-		return fail(err, errlen, "IPv4 total length %zu shorter than its header (%zu)", total, ihl);
+		return packet_fail(err, errlen, "IPv4 total length %zu shorter than its header (%zu)", total, ihl);
 	if (total > p->len)
-		return fail(err, errlen, "IPv4 total length %zu but only %zu bytes", total, p->len);
+		return packet_fail(err, errlen, "IPv4 total length %zu but only %zu bytes", total, p->len);
 	if (csum_buffer(h, ihl) != 0)
-		return fail(err, errlen, "bad IPv4 header checksum");
+		return packet_fail(err, errlen, "bad IPv4 header checksum");
 	frag = get16(h + 6);
 	if (frag & 0x3fff)
-		return fail(err, errlen, "IPv4 fragment (offset %u, MF %u) not supported",
+		return packet_fail(err, errlen, "IPv4 fragment (offset %u, MF %u) not supported",
 			    (frag & 0x1fff) * 8, (frag >> 13) & 1);
 	p->ip_version = 4;
 	p->tos = h[1];
@@ -273,10 +261,10 @@ static int parse_ipv6(struct live_packet *p, char *err, size_t errlen)
 	int hops;
 
 	if (p->len < 40)
-		return fail(err, errlen, "IPv6 header truncated: %zu bytes (< 40)", p->len);
+		return packet_fail(err, errlen, "IPv6 header truncated: %zu bytes (< 40)", p->len);
 	end = 40 + (size_t)get16(h + 4);
 	if (end > p->len)
-		return fail(err, errlen, "IPv6 payload length %zu but only %zu bytes after the header",
+		return packet_fail(err, errlen, "IPv6 payload length %zu but only %zu bytes after the header",
 			    end - 40, p->len - 40);
 	p->ip_version = 6;
 	p->tos = (uint8_t)((h[0] & 0xf) << 4 | h[1] >> 4);
@@ -290,17 +278,17 @@ static int parse_ipv6(struct live_packet *p, char *err, size_t errlen)
 		size_t elen;
 
 		if (hops >= 8)
-			return fail(err, errlen, "too many IPv6 extension headers");
+			return packet_fail(err, errlen, "too many IPv6 extension headers");
 		if (off + 8 > end)
-			return fail(err, errlen, "IPv6 extension header %u truncated", next);
+			return packet_fail(err, errlen, "IPv6 extension header %u truncated", next);
 		elen = ((size_t)p->bytes[off + 1] + 1) * 8;
 		if (off + elen > end)
-			return fail(err, errlen, "IPv6 extension header %u of %zu bytes beyond the packet", next, elen);
+			return packet_fail(err, errlen, "IPv6 extension header %u of %zu bytes beyond the packet", next, elen);
 		next = p->bytes[off];
 		off += elen;
 	}
 	if (next == 44)
-		return fail(err, errlen, "IPv6 fragment header not supported");
+		return packet_fail(err, errlen, "IPv6 fragment header not supported");
 	p->protocol = next;
 	return parse_l4(p, off, end, err, errlen);
 }
@@ -312,18 +300,18 @@ int packet_parse(const uint8_t *buf, size_t len, struct live_packet *out,
 
 	memset(out, 0, sizeof(*out));
 	if (!buf || len == 0)
-		return fail(err, errlen, "empty packet");
+		return packet_fail(err, errlen, "empty packet");
 	if (len > PACKET_MAX_BYTES)
-		return fail(err, errlen, "packet of %zu bytes is too long", len);
+		return packet_fail(err, errlen, "packet of %zu bytes is too long", len);
 	out->bytes = malloc(len);
 	if (!out->bytes)
-		return fail(err, errlen, "out of memory");
+		return packet_fail(err, errlen, "out of memory");
 	memcpy(out->bytes, buf, len);
 	out->len = len;
 	switch (buf[0] >> 4) {
 	case 4: rc = parse_ipv4(out, err, errlen); break;
 	case 6: rc = parse_ipv6(out, err, errlen); break;
-	default: rc = fail(err, errlen, "bad IP version %u", buf[0] >> 4); break;
+	default: rc = packet_fail(err, errlen, "bad IP version %u", buf[0] >> 4); break;
 	}
 	if (rc < 0)
 		live_packet_free(out);
@@ -336,6 +324,19 @@ void live_packet_free(struct live_packet *p)
 		return;
 	free(p->bytes);
 	memset(p, 0, sizeof(*p));
+}
+
+void live_packet_relink(struct live_packet *p)
+{
+	size_t used = 0;
+
+	/* SACK options take their blocks from the array in option order. */
+	for (size_t i = 0; i < p->option_count; i++) {
+		if (p->options[i].kind != OPT_SACK)
+			continue;
+		p->options[i].u.sack.blocks = &p->sack_blocks[used];
+		used += p->options[i].u.sack.count;
+	}
 }
 
 int live_packet_clone(struct live_packet *dst, const struct live_packet *src)

@@ -87,8 +87,10 @@ static int run_one(struct config *cfg, const char *path, const char *json_path, 
 	return rc;
 }
 
-static int timeout_secs(void)
+static int timeout_secs(const struct config *cfg)
 {
+	if (cfg->timeout_secs > 0)
+		return cfg->timeout_secs;
 	const char *e = getenv("VWIRE_TIMEOUT_SECS");
 	int v = e ? atoi(e) : 0;
 	return v > 0 ? v : DEFAULT_TIMEOUT_SECS;
@@ -97,7 +99,7 @@ static int timeout_secs(void)
 int run_scripts(struct config *cfg, int count, char **paths)
 {
 	int worst = EXIT_PASS;
-	int limit = timeout_secs();
+	int limit = timeout_secs(cfg);
 	for (int i = 0; i < count; i++) {
 		int pfd[2];
 		if (pipe(pfd)) {

@@ -9,9 +9,12 @@
 #include <string.h>
 #include <time.h>
 
+#include "calls.h"
 #include "printer.h"
 
 #define RL_REAL_STEP_USECS 1000
+/* The script's own port for connections it opens. */
+#define RL_REMOTE_PORT 40000
 
 long long rl_now(struct run_state *rs)
 {
@@ -69,19 +72,32 @@ static void finish_failure(struct run_state *rs, const char *text)
 	rs->result->failure.error_text = strdup(text);
 }
 
+/* The failure's message, unless the run has already failed (the first
+ * failure is the one reported). */
+#define FAILURE_MSG_LEN 1024
+static bool failure_message(const struct run_state *rs, char *msg, const char *fmt, va_list ap)
+{
+	if (rs->result->failure.set)
+		return false;
+	vsnprintf(msg, FAILURE_MSG_LEN, fmt, ap);
+	return true;
+}
+
 void rl_fail_packet(struct run_state *rs, const struct event *ev,
 		    enum failure_kind kind, const char *field,
 		    const char *expected_text, const char *actual_text,
 		    const char *fmt, ...)
 {
 	struct result *r = rs->result;
-	if (r->failure.set)
-		return;
-	char msg[1024];
+	char msg[FAILURE_MSG_LEN];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	bool first = failure_message(rs, msg, fmt, ap);
 	va_end(ap);
+	if (!first)
+		return;
+	if (rl_non_fatal(rs, ev, kind, msg, expected_text, actual_text))
+		return;
 	result_fail(r, kind, ev->pos.line, ev->pos.column, "%s", msg);
 	result_set_texts(r, field, expected_text, actual_text, NULL);
 	char *text = NULL;
@@ -103,13 +119,15 @@ void rl_fail_call(struct run_state *rs, const struct event *ev,
 		  enum failure_kind kind, const char *fmt, ...)
 {
 	struct result *r = rs->result;
-	if (r->failure.set)
-		return;
-	char msg[1024];
+	char msg[FAILURE_MSG_LEN];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	bool first = failure_message(rs, msg, fmt, ap);
 	va_end(ap);
+	if (!first)
+		return;
+	if (rl_non_fatal(rs, ev, kind, msg, NULL, NULL))
+		return;
 	result_fail(r, kind, ev->pos.line, ev->pos.column, "%s", msg);
 	char *script_text = rl_print_event(ev);
 	result_set_texts(r, NULL, script_text, NULL, NULL);
@@ -124,13 +142,13 @@ void rl_fail_plain(struct run_state *rs, const struct event *ev,
 		   enum failure_kind kind, const char *fmt, ...)
 {
 	struct result *r = rs->result;
-	if (r->failure.set)
-		return;
-	char msg[1024];
+	char msg[FAILURE_MSG_LEN];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	bool first = failure_message(rs, msg, fmt, ap);
 	va_end(ap);
+	if (!first)
+		return;
 	int line = ev ? ev->pos.line : 0, col = ev ? ev->pos.column : 0;
 	result_fail(r, kind, line, col, "%s", msg);
 	char text[1400];
@@ -153,6 +171,9 @@ static int queue_push(struct run_state *rs, struct live_packet *lp, long long us
 	rs->queue[rs->queue_len].live = *lp;
 	rs->queue[rs->queue_len].usecs = usecs;
 	rs->queue_len++;
+	/* The structs moved (copied in, maybe realloc'd). */
+	for (size_t i = 0; i < rs->queue_len; i++)
+		live_packet_relink(&rs->queue[i].live);
 	return 0;
 }
 
@@ -240,6 +261,36 @@ void rl_advance_to(struct run_state *rs, long long t)
 		rl_step(rs, t);
 }
 
+/* A new socket: its connection gets its own ISNs and TS clock (learned
+ * from its SYNs) and its own ports: an active open's come from its SYN
+ * (outbound.c), a passive one's from the script's next SYN, sent from a
+ * port of its own as packetdrill does, so that it never lands on an
+ * earlier connection still open. */
+static void new_connection(struct run_state *rs)
+{
+	seq_map_new_connection(&rs->map);
+	rs->fresh_socket = true;
+}
+
+void rl_retire_ports(struct run_state *rs)
+{
+	size_t i = rs->old_conn_count++ % RL_OLD_CONNS;
+	rs->old_conns[i].local_port = rs->pctx.local_port;
+	rs->old_conns[i].remote_port = rs->pctx.remote_port;
+}
+
+static void passive_open_ports(struct run_state *rs, const struct packet *pkt)
+{
+	if (!rs->fresh_socket || pkt->kind != PKT_TCP ||
+	    (pkt->u.tcp.flags & (TCPF_SYN | TCPF_ACK)) != TCPF_SYN)
+		return;
+	rs->fresh_socket = false;
+	if (rs->passive_opens || rs->script_conn_known)
+		rl_retire_ports(rs);
+	rs->pctx.local_port = (uint16_t)rs->cfg->bind_port;
+	rs->pctx.remote_port = (uint16_t)(RL_REMOTE_PORT + rs->passive_opens++ % 20000);
+}
+
 static int inbound_send(struct run_state *rs, const struct event *ev,
 			struct event_record *rec)
 {
@@ -248,6 +299,10 @@ static int inbound_send(struct run_state *rs, const struct event *ev,
 		return -1;
 	size_t len = 0;
 	char err[PACKET_ERR_LEN];
+	const struct packet *pkt = ev->u.packet;
+	passive_open_ports(rs, pkt);
+	if (pkt->kind == PKT_TCP && (pkt->u.tcp.flags & TCPF_SYN))
+		seq_map_inbound_syn(&rs->map, pkt->u.tcp.seq_start, pkt->u.tcp.flags & TCPF_ACK);
 	if (packet_build(ev->u.packet, &rs->pctx, &rs->map, buf, PACKET_MAX_BYTES,
 			 &len, err, sizeof(err))) {
 		char *exp = rl_print_packet(ev->u.packet, false);
@@ -313,7 +368,23 @@ static void state_init_net(struct run_state *rs, char *err, size_t errlen, int *
 {
 	struct config *cfg = rs->cfg;
 	*rc = packet_ctx_init(&rs->pctx, cfg->ip_mode, cfg->local_ip, cfg->remote_ip,
-			      (uint16_t)cfg->bind_port, 40000, cfg->mtu, err, errlen);
+			      (uint16_t)cfg->bind_port, RL_REMOTE_PORT, cfg->mtu, err, errlen);
+}
+
+/* The result's record of an event, with the script's text of it. */
+static struct event_record *add_record(struct run_state *rs, const struct event *ev)
+{
+	static const char *const types[] = { "packet", "syscall", "command", "code" };
+	struct event_record *rec = result_add_event(rs->result, ev->pos.line, types[ev->kind]);
+	if (!rec)
+		return NULL;
+	if (ev->kind == EVENT_PACKET) {
+		rec->script_text = rl_print_packet(ev->u.packet, false);
+		rec->direction = ev->u.packet->dir == DIR_INBOUND ? "inbound" : "outbound";
+	} else {
+		rec->script_text = rl_print_event(ev);
+	}
+	return rec;
 }
 
 static void run_events(struct run_state *rs)
@@ -322,18 +393,9 @@ static void run_events(struct run_state *rs)
 	size_t i;
 	for (i = 0; i < s->event_count && !rs->result->failure.set; i++) {
 		const struct event *ev = &s->events[i];
-		static const char *const types[] = { "packet", "syscall", "command", "code" };
-		struct event_record *rec = result_add_event(rs->result, ev->pos.line, types[ev->kind]);
+		struct event_record *rec = add_record(rs, ev);
 		if (!rec)
 			break;
-		char *txt = NULL;
-		if (ev->kind == EVENT_PACKET) {
-			txt = rl_print_packet(ev->u.packet, false);
-			rec->direction = ev->u.packet->dir == DIR_INBOUND ? "inbound" : "outbound";
-		} else {
-			txt = rl_print_event(ev);
-		}
-		rec->script_text = txt;
 		long long lo, hi;
 		event_times(rs, ev, &lo, &hi);
 		bool any = lo == LLONG_MIN;
@@ -361,6 +423,8 @@ static void run_events(struct run_state *rs)
 			break;
 		case EVENT_SYSCALL:
 			rl_advance_to(rs, when);
+			if (ev->u.syscall->call_id == CALL_SOCKET)
+				new_connection(rs);
 			rc = syscall_event(rs, ev, when, rec);
 			break;
 		case EVENT_COMMAND:
@@ -390,17 +454,8 @@ static void run_events(struct run_state *rs)
 		syscall_finish_pending(rs);
 	/* The rest of the script was not reached. */
 	for (i++; i < s->event_count; i++) {
-		const struct event *ev = &s->events[i];
-		static const char *const types[] = { "packet", "syscall", "command", "code" };
-		struct event_record *rec = result_add_event(rs->result, ev->pos.line, types[ev->kind]);
-		if (!rec)
+		if (!add_record(rs, &s->events[i]))
 			break;
-		if (ev->kind == EVENT_PACKET) {
-			rec->script_text = rl_print_packet(ev->u.packet, false);
-			rec->direction = ev->u.packet->dir == DIR_INBOUND ? "inbound" : "outbound";
-		} else {
-			rec->script_text = rl_print_event(ev);
-		}
 	}
 	if (!rs->result->failure.set)
 		code_run_all(rs);

@@ -11,11 +11,15 @@
 
 #include "ast.h"
 #include "config.h"
+#include "fd_map.h"
 #include "packet.h"
 #include "pcap_writer.h"
 #include "result.h"
 #include "seq_map.h"
 #include "target.h"
+
+/* Earlier connections whose packets are ignored. */
+#define RL_OLD_CONNS 16
 
 /* A packet the target sent, waiting to be matched. */
 struct queued_packet {
@@ -63,7 +67,15 @@ struct run_state {
 	size_t queue_len, queue_cap;
 
 	int socket_under_test;     /* last fd a call touched, -1 none */
+	struct fd_map fds;         /* script fds -> live ones (syscall_*.c) */
 	bool script_conn_known;    /* 4-tuple learned from packets */
+	bool fresh_socket;         /* socket() since the last new connection */
+	/* The ports of the connection before the current one: what it still
+	 * sends is not the script's business any more (as in packetdrill,
+	 * which matches packets to the script's socket). */
+	struct { uint16_t local_port, remote_port; } old_conns[RL_OLD_CONNS];
+	size_t old_conn_count;     /* entries used, the latest RL_OLD_CONNS kept */
+	unsigned passive_opens;    /* connections the script's SYNs opened */
 
 	/* Syscall thread. */
 	pthread_t thread;
@@ -92,6 +104,9 @@ void rl_advance_to(struct run_state *rs, long long t);
 /* One step of time: to the next timer (virtual) or a short sleep.
  * Returns false when a virtual target has nothing left to do. */
 bool rl_step(struct run_state *rs, long long limit);
+/* The script moves on to a new connection: remember the current ports
+ * as the earlier connection's. */
+void rl_retire_ports(struct run_state *rs);
 /* Take what the target has sent into the queue. */
 void rl_drain(struct run_state *rs);
 long long rl_tolerance(struct run_state *rs, long long delta);
@@ -111,6 +126,11 @@ void rl_fail_call(struct run_state *rs, const struct event *ev,
 void rl_fail_plain(struct run_state *rs, const struct event *ev,
 		   enum failure_kind kind, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
+
+/* non_fatal.c: true when --non_fatal covers this failure, which it has
+ * then reported; the caller records nothing and the script goes on. */
+bool rl_non_fatal(struct run_state *rs, const struct event *ev, enum failure_kind kind,
+		  const char *msg, const char *expected_text, const char *actual_text);
 
 /* outbound.c */
 int outbound_expect(struct run_state *rs, const struct event *ev,
@@ -143,6 +163,9 @@ long call_args_invoke(struct run_state *rs, struct call_args *a, int *err);
 int call_args_check(struct run_state *rs, struct call_args *a, long ret,
 		    char *msg, size_t msglen);
 int call_args_fd(const struct call_args *a); /* -1 when none */
+/* Whether a successful call made a descriptor, which the script's result
+ * then names (fd_map.h), and who owns it. */
+bool call_args_new_fd(const struct call_args *a, enum fd_owner *owner);
 void call_args_free(struct call_args *a);
 
 /* state_assert.c */

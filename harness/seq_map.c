@@ -33,6 +33,33 @@ void seq_map_learn_ts(struct seq_map *m, uint32_t script_val, uint32_t live_val)
 	m->ts_known = true;
 }
 
+void seq_map_new_connection(struct seq_map *m)
+{
+	m->local_isn_known = false;
+	m->remote_isn_known = false;
+	m->ts_known = false;
+}
+
+void seq_map_inbound_syn(struct seq_map *m, uint32_t script_seq, bool ack)
+{
+	if (!m->remote_isn_known) {
+		m->remote_isn = script_seq;
+		m->remote_isn_known = true;
+	}
+	if (!ack)
+		m->local_isn_known = false;
+}
+
+uint32_t seq_map_remote_to_live(const struct seq_map *m, uint32_t script)
+{
+	return m ? script + m->remote_isn : script;
+}
+
+uint32_t seq_map_remote_to_script(const struct seq_map *m, uint32_t live)
+{
+	return m ? live - m->remote_isn : live;
+}
+
 uint32_t seq_map_local_to_live(const struct seq_map *m, uint32_t script)
 {
 	return m ? script + m->local_isn : script;

@@ -107,7 +107,7 @@ int state_assert(struct run_state *rs, const struct event *ev)
 		got = VWIRE_TCP_CLOSE;
 		for (int i = 0; i < n; i++) {
 			if (what->kind == EXPR_INT) {
-				if (conns[i].fd == what->u.num) {
+				if (conns[i].fd == fd_map_live(&rs->fds, (int)what->u.num)) {
 					got = conns[i].state;
 					break;
 				}

@@ -12,6 +12,8 @@
 #include <sys/ioctl.h>
 
 #include "calls.h"
+#include "cmsg_private.h"
+#include "fd_map.h"
 
 #define MAX_IOV 64
 #define MAX_POLL 64
@@ -31,6 +33,14 @@ struct call_args {
 	struct pollfd pfds[MAX_POLL];
 	int nfds;
 	struct epoll_event epev;
+	void *control;             /* msg_control: built (sendmsg) or room (recvmsg) */
+	const struct expr *want_control;
+	int script_fd[2];          /* the fd arguments as the script wrote them */
+	bool host_fd, host_fd2;    /* a[0] / the second fd: a file vwire opened */
+	int pfd_script[MAX_POLL];  /* poll's fds as the script wrote them */
+	char *path;                /* open() */
+	long long offset;          /* sendfile's *offset */
+	bool has_offset;
 	int pipefd[2];
 	int intval;                /* ioctl/getsockopt int out-parameter */
 	socklen_t optlen;
@@ -147,6 +157,16 @@ static const struct struct_field *field_entry(const struct expr *s, const char *
 	return NULL;
 }
 
+int call_eval_int(const struct expr *e, long long *v, char *msg, size_t len)
+{
+	return eval_int(e, v, msg, len);
+}
+
+const struct expr *call_field(const struct expr *s, const char *name)
+{
+	return field(s, name);
+}
+
 /* The script's own address for bind (local) or connect (remote). */
 static void default_addr(struct run_state *rs, bool local, struct sockaddr_storage *ss,
 			 socklen_t *len)
@@ -183,6 +203,11 @@ static int eval_addr(struct run_state *rs, const struct expr *e, bool local,
 	default_addr(rs, local, ss, len);
 	if (is_ellipsis(e))
 		return 0;
+	if (e->kind == EXPR_WORD && e->resolved) {
+		/* A bare family (AF_UNSPEC): the script's address with it. */
+		((struct sockaddr *)ss)->sa_family = (sa_family_t)e->value;
+		return 0;
+	}
 	if (e->kind != EXPR_STRUCT)
 		return fail(msg, mlen, "expected a socket address at line %d", e->pos.line);
 	long long fam = AF_INET, port = 0, a = 0;
@@ -213,10 +238,21 @@ static int eval_addr(struct run_state *rs, const struct expr *e, bool local,
 	return 0;
 }
 
-/* A data buffer: `...` (zeros) or a string. */
+static bool is_null(const struct expr *e)
+{
+	return e && e->kind == EXPR_WORD && !strcmp(e->u.word, "NULL");
+}
+
+/* A data buffer: `...` (zeros), a string, or NULL: passed as is, for the
+ * target to answer EFAULT as the kernel does. */
 static int eval_buffer(struct call_args *c, const struct expr *e, long long len,
 		       char *msg, size_t mlen)
 {
+	if (is_null(e)) {
+		c->buf = NULL;
+		c->buflen = len < 0 ? 0 : (size_t)len;
+		return 0;
+	}
 	if (len < 0 || len > (64LL << 20))
 		return fail(msg, mlen, "buffer length %lld out of range", len);
 	c->buflen = (size_t)len;
@@ -278,8 +314,23 @@ static int eval_msghdr(struct run_state *rs, struct call_args *c, const struct e
 	c->msg.msg_iov = c->iov;
 	c->msg.msg_iovlen = (size_t)c->iovcnt;
 	const struct expr *ctl = field(e, "msg_control");
-	if (ctl && !is_ellipsis(ctl))
-		return fail(msg, mlen, "control messages (msg_control) are not supported yet");
+	if (sending) {
+		size_t n;
+		if (cmsg_build(ctl, &c->control, &n, msg, mlen))
+			return -1;
+		c->msg.msg_control = c->control;
+		c->msg.msg_controllen = n;
+	} else if (ctl) {
+		/* Room whatever the script expects: what the target sends
+		 * unasked is checked against the list too. */
+		c->control = calloc(1, CMSG_RECV_SPACE);
+		if (!c->control)
+			return fail(msg, mlen, "out of memory");
+		c->msg.msg_control = c->control;
+		c->msg.msg_controllen = CMSG_RECV_SPACE;
+		if (!is_ellipsis(ctl))
+			c->want_control = ctl;
+	}
 	const struct expr *fl = field(e, "msg_flags");
 	if (fl && !is_ellipsis(fl)) {
 		long long v;
@@ -386,6 +437,99 @@ static int prepare_epoll_event(struct call_args *c, const struct expr *e, char *
 	return 0;
 }
 
+/* open(PATH, FLAGS[, MODE]): a file of the host, for sendfile; relative
+ * paths from the script's folder, where its commands run. */
+static int prepare_open(struct run_state *rs, struct call_args *c, long long *v,
+			char *msg, size_t mlen)
+{
+	const struct expr *p = arg(c, 0);
+	if (!p || p->kind != EXPR_STRING)
+		return fail(msg, mlen, "open expects a file name string");
+	if (p->u.string.bytes[0] == '/')
+		c->path = strdup(p->u.string.bytes);
+	else if (asprintf(&c->path, "%s/%s", rs->script_dir, p->u.string.bytes) < 0)
+		c->path = NULL;
+	if (!c->path)
+		return fail(msg, mlen, "out of memory");
+	if (arg_int(c, 1, &v[1], msg, mlen))
+		return -1;
+	if (c->sc->args.count > 2 && arg_int(c, 2, &v[2], msg, mlen))
+		return -1;
+	return 0;
+}
+
+/* Whether the target's table has what the call needs (sendfile: write). */
+static bool target_has_call(struct run_state *rs, int id)
+{
+	const struct packetdrill_interface *f = &rs->target->ifc;
+	switch (id) {
+	case CALL_SOCKET: return f->socket;
+	case CALL_BIND: return f->bind;
+	case CALL_CONNECT: return f->connect;
+	case CALL_LISTEN: return f->listen;
+	case CALL_ACCEPT: return f->accept;
+	case CALL_READ: return f->read;
+	case CALL_WRITE: case CALL_SENDFILE: return f->write;
+	case CALL_RECV: return f->recv;
+	case CALL_SEND: return f->send;
+	case CALL_RECVFROM: return f->recvfrom;
+	case CALL_SENDTO: return f->sendto;
+	case CALL_READV: return f->readv;
+	case CALL_WRITEV: return f->writev;
+	case CALL_RECVMSG: return f->recvmsg;
+	case CALL_SENDMSG: return f->sendmsg;
+	case CALL_FCNTL: return f->fcntl;
+	case CALL_IOCTL: return f->ioctl;
+	case CALL_CLOSE: return f->close;
+	case CALL_SHUTDOWN: return f->shutdown;
+	case CALL_GETSOCKOPT: return f->getsockopt;
+	case CALL_SETSOCKOPT: return f->setsockopt;
+	case CALL_POLL: return f->poll;
+	case CALL_EPOLL_CREATE: return f->epoll_create;
+	case CALL_EPOLL_CTL: return f->epoll_ctl;
+	case CALL_EPOLL_WAIT: return f->epoll_wait;
+	case CALL_PIPE: return f->pipe;
+	case CALL_SPLICE: return f->splice;
+	case CALL_OPEN: return true; /* the host's */
+	default: return false;
+	}
+}
+
+/* Script fds to live ones; the script's numbers stay for messages. */
+static void translate_fds(struct run_state *rs, struct call_args *c)
+{
+	int second = -1; /* index of a second fd argument */
+	switch (c->id) {
+	case CALL_SOCKET: case CALL_PIPE: case CALL_OPEN: case CALL_EPOLL_CREATE:
+		return;
+	case CALL_POLL:
+		for (int i = 0; i < c->nfds; i++) {
+			c->pfd_script[i] = c->pfds[i].fd;
+			if (c->pfds[i].fd >= 0)
+				c->pfds[i].fd = fd_map_live(&rs->fds, c->pfds[i].fd);
+		}
+		return;
+	case CALL_EPOLL_CTL: case CALL_SPLICE:
+		second = 2;
+		break;
+	case CALL_SENDFILE:
+		second = 1;
+		break;
+	default:
+		break;
+	}
+	c->script_fd[0] = (int)c->a[0];
+	const struct fd_map_entry *e = fd_map_find(&rs->fds, (int)c->a[0]);
+	c->host_fd = e && e->owner == FD_HOST;
+	c->a[0] = fd_map_live(&rs->fds, (int)c->a[0]);
+	if (second > 0) {
+		c->script_fd[1] = (int)c->a[second];
+		e = fd_map_find(&rs->fds, (int)c->a[second]);
+		c->host_fd2 = e && e->owner == FD_HOST;
+		c->a[second] = fd_map_live(&rs->fds, (int)c->a[second]);
+	}
+}
+
 struct call_args *call_args_prepare(struct run_state *rs, const struct syscall *sc,
 				    char *msg, size_t mlen)
 {
@@ -433,8 +577,13 @@ struct call_args *call_args_prepare(struct run_state *rs, const struct syscall *
 	case CALL_SEND:
 	case CALL_RECVFROM:
 	case CALL_SENDTO:
-		rc = arg_int(c, 0, &v[0], msg, mlen) || arg_int(c, 2, &v[2], msg, mlen) ||
-		     eval_buffer(c, arg(c, 1), v[2], msg, mlen);
+		e = arg(c, 1);
+		/* `...` for the length of a string buffer: the string's. */
+		if (e && e->kind == EXPR_STRING && is_ellipsis(arg(c, 2)) && c->sc->args.count > 2)
+			v[2] = (long long)e->u.string.len;
+		else
+			rc = arg_int(c, 2, &v[2], msg, mlen);
+		rc = rc || arg_int(c, 0, &v[0], msg, mlen) || eval_buffer(c, e, v[2], msg, mlen);
 		if (!rc && c->id != CALL_READ && c->id != CALL_WRITE && c->sc->args.count > 3)
 			rc = arg_int(c, 3, &v[3], msg, mlen);
 		if (!rc && c->id == CALL_SENDTO)
@@ -444,8 +593,12 @@ struct call_args *call_args_prepare(struct run_state *rs, const struct syscall *
 		break;
 	case CALL_READV:
 	case CALL_WRITEV:
-		rc = arg_int(c, 0, &v[0], msg, mlen) || eval_iov(c, arg(c, 1), msg, mlen) ||
-		     arg_int(c, 2, &v[2], msg, mlen);
+		rc = arg_int(c, 0, &v[0], msg, mlen) || eval_iov(c, arg(c, 1), msg, mlen);
+		/* `...` for the count: the list's own length. */
+		if (!rc && is_ellipsis(arg(c, 2)) && c->sc->args.count > 2)
+			v[2] = c->iovcnt;
+		else if (!rc)
+			rc = arg_int(c, 2, &v[2], msg, mlen);
 		break;
 	case CALL_SENDMSG:
 	case CALL_RECVMSG:
@@ -520,17 +673,82 @@ struct call_args *call_args_prepare(struct run_state *rs, const struct syscall *
 		rc = arg_int(c, 0, &v[0], msg, mlen) || arg_int(c, 2, &v[2], msg, mlen) ||
 		     arg_int(c, 4, &v[4], msg, mlen) || arg_int(c, 5, &v[5], msg, mlen);
 		break;
+	case CALL_OPEN:
+		rc = prepare_open(rs, c, v, msg, mlen);
+		break;
+	case CALL_SENDFILE:
+		rc = arg_int(c, 0, &v[0], msg, mlen) || arg_int(c, 1, &v[1], msg, mlen) ||
+		     arg_int(c, 3, &v[3], msg, mlen);
+		e = arg(c, 2);
+		if (!rc && !is_ellipsis(e) && !is_null(e)) {
+			rc = eval_int(e, &c->offset, msg, mlen);
+			c->has_offset = true;
+		}
+		if (!rc && (v[3] < 0 || v[3] > (64LL << 20)))
+			rc = fail(msg, mlen, "sendfile count %lld out of range", v[3]);
+		break;
 	default:
-		rc = fail(msg, mlen, "%s is not part of the target interface: not supported", sc->name);
+		rc = fail(msg, mlen, "%s() is not part of packetdrill's target interface: vwire cannot call it on any target",
+			  sc->name);
 		break;
 	}
+	if (!rc && !target_has_call(rs, c->id))
+		rc = fail(msg, mlen, "the target (%s) does not implement %s()", rs->target->name, sc->name);
 	if (rc) {
 		call_args_free(c);
 		return NULL;
 	}
 	for (int i = 0; i < 6; i++)
 		c->a[i] = (c->id == CALL_POLL && i > 0) ? c->a[i] : (long)v[i];
+	translate_fds(rs, c);
 	return c;
+}
+
+/* Calls on a file vwire opened for the script: the host's own. */
+static long invoke_host(struct call_args *c)
+{
+	int fd = (int)c->a[0];
+	switch (c->id) {
+	case CALL_CLOSE: return close(fd);
+	case CALL_READ: return read(fd, c->buf, c->buflen);
+	case CALL_WRITE: return write(fd, c->buf, c->buflen);
+	case CALL_FCNTL: return fcntl(fd, (int)c->a[1], c->a[2]);
+	default: errno = ENOTSOCK; return -1;
+	}
+}
+
+/* sendfile(out, in, offset, count), in being a file vwire opened: read
+ * it here and write it to the target's socket, which is all a target of
+ * packetdrill's interface can be asked. The file position (or *offset)
+ * moves by what the socket took, as the kernel's does. */
+static long invoke_sendfile(struct packetdrill_interface *f, struct call_args *c)
+{
+	if (c->host_fd || !c->host_fd2) {
+		errno = EINVAL; /* as Linux: in must be a file, out the socket */
+		return -1;
+	}
+	int in = (int)c->a[1];
+	size_t count = (size_t)c->a[3];
+	char *b = malloc(count ? count : 1);
+	if (!b) {
+		errno = ENOMEM;
+		return -1;
+	}
+	ssize_t got = c->has_offset ? pread(in, b, count, (off_t)c->offset) : read(in, b, count);
+	if (got <= 0) {
+		free(b);
+		return got;
+	}
+	ssize_t w = f->write(f->userdata, (int)c->a[0], b, (size_t)got);
+	int saved = errno;
+	free(b);
+	ssize_t took = w > 0 ? w : 0;
+	if (c->has_offset)
+		c->offset += took;
+	else if (took < got)
+		lseek(in, (off_t)(took - got), SEEK_CUR);
+	errno = saved;
+	return w;
 }
 
 long call_args_invoke(struct run_state *rs, struct call_args *c, int *err)
@@ -540,6 +758,10 @@ long call_args_invoke(struct run_state *rs, struct call_args *c, int *err)
 	long r = -1;
 	long *a = c->a;
 	errno = 0;
+	if (c->host_fd && c->id != CALL_SENDFILE) {
+		r = invoke_host(c);
+		goto out;
+	}
 #define NEED(fn) do { if (!f->fn) { errno = ENOSYS; goto out; } } while (0)
 	switch (c->id) {
 	case CALL_SOCKET: NEED(socket); r = f->socket(u, (int)a[0], (int)a[1], (int)a[2]); break;
@@ -575,6 +797,8 @@ long call_args_invoke(struct run_state *rs, struct call_args *c, int *err)
 	case CALL_EPOLL_WAIT: NEED(epoll_wait); r = f->epoll_wait(u, (int)a[0], &c->epev, (int)a[2] > 0 ? 1 : 0, (int)a[3]); break;
 	case CALL_PIPE: NEED(pipe); r = f->pipe(u, c->pipefd); break;
 	case CALL_SPLICE: NEED(splice); r = f->splice(u, (int)a[0], NULL, (int)a[2], NULL, (size_t)a[4], (unsigned)a[5]); break;
+	case CALL_OPEN: r = open(c->path, (int)a[1], (mode_t)a[2]); break;
+	case CALL_SENDFILE: NEED(write); r = invoke_sendfile(f, c); break;
 	default: errno = ENOSYS; break;
 	}
 #undef NEED
@@ -596,9 +820,22 @@ static int check_int(const char *what, const struct expr *want, long long got,
 	return 0;
 }
 
+/* An int the target wrote: the script may spell -1 as 0xffffffff. */
+static int check_int32(const char *what, const struct expr *want, int got,
+		       char *msg, size_t mlen)
+{
+	if (!want || is_ellipsis(want))
+		return 0;
+	long long v;
+	if (eval_int(want, &v, msg, mlen))
+		return -1;
+	if (v >= INT32_MIN && v <= (long long)UINT32_MAX && (uint32_t)v == (uint32_t)got)
+		return 0;
+	return fail(msg, mlen, "Bad %s: expected: %lld actual: %d", what, v, got);
+}
+
 int call_args_check(struct run_state *rs, struct call_args *c, long ret, char *msg, size_t mlen)
 {
-	(void)rs;
 	if (ret < 0)
 		return 0;
 	switch (c->id) {
@@ -624,20 +861,21 @@ int call_args_check(struct run_state *rs, struct call_args *c, long ret, char *m
 		}
 		int got;
 		memcpy(&got, c->buf, sizeof(got));
-		return check_int("getsockopt optval", w, got, msg, mlen);
+		return check_int32("getsockopt optval", w, got, msg, mlen);
 	}
 	case CALL_IOCTL:
-		return check_int("ioctl value", c->want_int, c->intval, msg, mlen);
+		return check_int32("ioctl value", c->want_int, c->intval, msg, mlen);
 	case CALL_POLL:
 		for (int i = 0; i < c->nfds; i++) {
 			char what[64];
-			snprintf(what, sizeof(what), "poll revents for fd %d", c->pfds[i].fd);
+			snprintf(what, sizeof(what), "poll revents for fd %d", c->pfd_script[i]);
 			if (check_int(what, c->want_revents[i], (unsigned short)c->pfds[i].revents, msg, mlen))
 				return -1;
 		}
 		return 0;
 	case CALL_RECVMSG:
-		return check_int("recvmsg msg_flags", c->want_msg_flags, c->msg.msg_flags, msg, mlen);
+		return check_int("recvmsg msg_flags", c->want_msg_flags, c->msg.msg_flags, msg, mlen) ||
+		       cmsg_check(rs, c->want_control, &c->msg, msg, mlen);
 	case CALL_EPOLL_WAIT: {
 		const struct expr *e = c->want_epev;
 		if (!e || ret == 0)
@@ -651,12 +889,42 @@ int call_args_check(struct run_state *rs, struct call_args *c, long ret, char *m
 		       check_int("epoll_wait data", f, (long long)c->epev.data.u64, msg, mlen);
 	}
 	case CALL_PIPE:
-		if (c->want_pipe && c->want_pipe->u.list.count == 2)
-			return check_int("pipe fd[0]", c->want_pipe->u.list.items[0], c->pipefd[0], msg, mlen) ||
-			       check_int("pipe fd[1]", c->want_pipe->u.list.items[1], c->pipefd[1], msg, mlen);
+		/* [A, B] names the two ends, as socket() = N names a socket. */
+		if (c->want_pipe && c->want_pipe->u.list.count == 2) {
+			for (int i = 0; i < 2; i++) {
+				long long want;
+				const struct expr *w = c->want_pipe->u.list.items[i];
+				if (is_ellipsis(w))
+					continue;
+				if (eval_int(w, &want, msg, mlen))
+					return -1;
+				if (fd_map_set(&rs->fds, (int)want, c->pipefd[i], FD_TARGET))
+					return fail(msg, mlen, "too many descriptors");
+			}
+		}
+		return 0;
+	case CALL_CLOSE:
+		fd_map_drop(&rs->fds, c->script_fd[0]);
 		return 0;
 	default:
 		return 0;
+	}
+}
+
+bool call_args_new_fd(const struct call_args *c, enum fd_owner *owner)
+{
+	*owner = FD_TARGET;
+	switch (c->id) {
+	case CALL_SOCKET: case CALL_ACCEPT: case CALL_EPOLL_CREATE:
+		return true;
+	case CALL_OPEN:
+		*owner = FD_HOST;
+		return true;
+	case CALL_FCNTL:
+		*owner = c->host_fd ? FD_HOST : FD_TARGET;
+		return c->a[1] == F_DUPFD || c->a[1] == F_DUPFD_CLOEXEC;
+	default:
+		return false;
 	}
 }
 
@@ -678,6 +946,8 @@ void call_args_free(struct call_args *c)
 	if (!c)
 		return;
 	free(c->buf);
+	free(c->control);
+	free(c->path);
 	for (int i = 0; i < c->iovcnt; i++)
 		free(c->iov[i].iov_base);
 	free(c);

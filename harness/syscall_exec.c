@@ -32,9 +32,23 @@ static int check_return(struct run_state *rs, struct syscall_job *job)
 			job->ret < 0 ? job->err : 0);
 	}
 	const struct expr *res = sc->result;
+	enum fd_owner owner;
+	bool makes_fd = call_args_new_fd(job->call_state, &owner);
 	if (res && res->kind != EXPR_ELLIPSIS) {
 		long long want = res->kind == EXPR_INT ? res->u.num : res->value;
-		if (want != job->ret) {
+		if (makes_fd && want >= 0 && job->ret >= 0) {
+			/* The script's number names the new descriptor. */
+			if (fd_map_set(&rs->fds, (int)want, (int)job->ret, owner)) {
+				rl_fail_call(rs, ev, FAIL_SYSCALL, "too many descriptors");
+				return -1;
+			}
+		} else if (makes_fd && want >= 0) {
+			int e = job->err;
+			rl_fail_call(rs, ev, FAIL_SYSCALL,
+				     "Expected non-negative result but got %ld with errno %d (%s)",
+				     job->ret, e, strerror(e));
+			return -1;
+		} else if (want != job->ret) {
 			int e = job->ret < 0 ? job->err : 0;
 			rl_fail_call(rs, ev, FAIL_SYSCALL,
 				     "Expected result %lld but got %ld with errno %d (%s)",
@@ -56,15 +70,18 @@ static int check_return(struct run_state *rs, struct syscall_job *job)
 	int fd = call_args_fd(job->call_state);
 	if (fd >= 0)
 		rs->socket_under_test = fd;
-	if ((sc->call_id == CALL_SOCKET || sc->call_id == CALL_ACCEPT) && job->ret >= 0)
+	if (makes_fd && owner == FD_TARGET && sc->call_id != CALL_FCNTL && job->ret >= 0)
 		rs->socket_under_test = (int)job->ret;
 	return 0;
 }
 
-static long long end_time(const struct syscall_job *job)
+/* As in packetdrill, "+a...b" ends at b after the previous event (the
+ * base a is added to), "a...b" at script time b. */
+static long long end_time(const struct run_state *rs, const struct syscall_job *job)
 {
 	const struct event_time *e = &job->ev->u.syscall->end;
-	return e->kind == TIME_RELATIVE ? job->start_usecs + e->usecs : e->usecs;
+	bool relative = e->kind == TIME_RELATIVE || job->ev->time.kind == TIME_RELATIVE;
+	return relative ? rs->base_usecs + e->usecs : e->usecs;
 }
 
 static int check_end_time(struct run_state *rs, struct syscall_job *job)
@@ -104,15 +121,15 @@ int syscall_event(struct run_state *rs, const struct event *ev,
 		return -1;
 	}
 	if (sc->blocking)
-		job->end_usecs = end_time(job);
+		job->end_usecs = end_time(rs, job);
 	syscall_thread_submit(rs, job);
 	int returned = syscall_thread_settle(rs, job);
 	if (!returned) {
 		if (!sc->blocking) {
+			rs->stuck = true; /* first: this failure is always fatal */
 			rl_fail_call(rs, ev, FAIL_SYSCALL,
 				     "call blocked but the script does not mark it blocking (write it as +0...END %s(...))",
 				     sc->name);
-			rs->stuck = true;
 			return -1;
 		}
 		rs->pending = job;
@@ -149,9 +166,9 @@ int syscall_finish_pending(struct run_state *rs)
 	if (job->returned_usecs < 0) {
 		char e[32];
 		rl_fmt_time(job->end_usecs, e, sizeof(e));
+		rs->stuck = true;
 		rl_fail_call(rs, job->ev, FAIL_TIMING,
 			     "blocking call expected to return at %s sec did not return", e);
-		rs->stuck = true;
 		return -1;
 	}
 	rs->pending = NULL;

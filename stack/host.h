@@ -80,6 +80,8 @@ struct vs_knobs {
 	int tcp_autocorking;          /* 1 */
 	int tcp_tw_reuse;             /* 2 */
 	int tcp_fastopen;             /* 1 */
+	unsigned char tcp_fastopen_key[16]; /* net.ipv4.tcp_fastopen_key, as Linux stores it */
+	int tcp_fastopen_key_set;     /* 0: none given (a seed-derived key is used) */
 	int tcp_workaround_signed_windows; /* 0 */
 	int tcp_app_win;              /* 31 */
 	int tcp_adv_win_scale;        /* 1 */
@@ -163,6 +165,14 @@ int vs_iface_mss(const struct vstack *vs, int family);
  * Something a blocked call may be waiting for has changed (data, space,
  * state, error). Broadcasts vs->wake and zeroes vs->blocked. */
 void vs_wakeup(struct vstack *vs);
+
+/* The socket layer follows a connection's data for the reports that ride
+ * on its error queue (SO_TIMESTAMPING, MSG_ZEROCOPY; errqueue.c). The
+ * engine calls these when a segment with data leaves (payload: its bytes)
+ * and when snd_una advances; fd is the connection's descriptor or -1. */
+void vs_sock_transmitted(struct vstack *vs, int fd, uint32_t seq,
+			 const uint8_t *payload, uint32_t len);
+void vs_sock_acked(struct vstack *vs, int fd, uint32_t snd_una);
 
 /* Report a TCP state change to the harness's hook, if one is set. */
 void vs_report_state(struct vstack *vs, const struct vwire_conn *conn,

@@ -11,6 +11,7 @@
 #include <sys/socket.h>
 #include <sys/types.h>
 #include <sys/uio.h>
+#include <linux/errqueue.h>
 
 #include "host.h"
 #include "tcp.h"
@@ -68,12 +69,15 @@ enum vs_file_kind { VS_FILE_SOCKET = 1, VS_FILE_PIPE_READ, VS_FILE_PIPE_WRITE, V
 struct vs_pipe;
 struct vs_epoll;
 
+struct vs_sockext;
+
 struct vs_socket {
 	struct tcp_sock *ts;
 	int family;          /* of the socket: AF_INET or AF_INET6 */
 	int type, protocol;
 	bool v6only;
 	int64_t rcvtimeo_us, sndtimeo_us;  /* 0: wait forever */
+	struct vs_sockext *ext; /* error queue and what rides on it; NULL until used */
 };
 
 struct vs_file {
@@ -102,8 +106,16 @@ void vs_file_put(struct vstack *vs, struct vs_file *f);
 /* The socket behind fd: -EBADF, -ENOTSOCK otherwise. */
 int vs_fd_socket(struct vstack *vs, int fd, struct vs_file **out);
 bool vs_file_nonblocking(const struct vs_file *f);
+/* One sleep of a blocking call on f: 0 to check again, -EBADF if f was
+ * closed meanwhile, timeout_err once the deadline has passed. */
+int vs_wait_file(struct vstack *vs, struct vs_file *f, int64_t deadline,
+		 int timeout_err);
 /* Deadline for a wait of timeo_us from now (0: none, i.e. -1). */
 int64_t vs_deadline_after(const struct vstack *vs, int64_t timeo_us);
+/* A user's sockaddr as the engine's address and port (sendto's
+ * destination for Fast Open uses the same rules as connect). */
+int vs_sockaddr_in(const struct vs_socket *s, const struct sockaddr *sa, socklen_t len,
+		   struct vs_addr *a, uint16_t *port);
 int vs_sockaddr_out(const struct vs_socket *s, const struct vs_addr *a,
 		    uint16_t port, struct sockaddr *sa, socklen_t *len);
 
@@ -131,6 +143,86 @@ int vs_sys_getsockopt(struct vstack *vs, int fd, int level, int name,
 		      void *val, socklen_t *len);
 int vs_sys_setsockopt(struct vstack *vs, int fd, int level, int name,
 		      const void *val, socklen_t len);
+
+/* ---------------------------------------------------------------- errqueue.c
+ * The socket's error queue (Linux's sk_error_queue) and the control
+ * messages recvmsg writes into the caller's msg_control. */
+struct vs_errq_entry;
+struct vs_zc_pending;
+struct vs_ts_mark;
+
+struct vs_sockext {
+	struct vs_errq_entry *eq_head, *eq_tail;
+	uint64_t eq_gen;             /* bumped by every report (EPOLLET edges) */
+	bool recverr;                /* IP_RECVERR / IPV6_RECVERR */
+	/* MSG_ZEROCOPY (zerocopy.c) */
+	bool zerocopy;               /* SO_ZEROCOPY */
+	uint32_t zc_next_id;         /* Linux's sk_zckey */
+	struct vs_zc_pending *zc;    /* sends not yet acknowledged, in order */
+	size_t zc_n, zc_cap;
+	/* SO_TIMESTAMPING (timestamping.c) */
+	int tsflags;
+	uint32_t tskey_base;         /* write_seq when OPT_ID was set */
+	struct vs_ts_mark *marks;    /* last bytes of stamped writes, in order */
+	size_t n_marks, cap_marks;
+};
+
+/* Writes control messages as Linux's put_cmsg does: CMSG_ALIGN'd, setting
+ * MSG_CTRUNC when the room runs out. */
+struct vs_cmsg_writer {
+	struct msghdr *msg;
+	size_t used, room;
+};
+void vs_cmsg_begin(struct vs_cmsg_writer *w, struct msghdr *msg);
+void vs_cmsg_put(struct vs_cmsg_writer *w, int level, int type,
+		 const void *data, size_t len);
+void vs_cmsg_end(struct vs_cmsg_writer *w); /* sets msg_controllen */
+
+struct vs_sockext *vs_sockext_get(struct vs_socket *s); /* allocates; NULL on ENOMEM */
+void vs_sockext_free(struct vs_sockext *x);
+/* An accepted socket starts with its listener's settings (not its queue). */
+void vs_sockext_inherit(struct vs_socket *child, const struct vs_socket *parent);
+/* Queues one report; stamp_us < 0: none. data/len: the packet bytes Linux
+ * would attach (copied). */
+int vs_errq_push(struct vstack *vs, struct vs_sockext *x,
+		 const struct sock_extended_err *ee, int64_t stamp_us,
+		 const uint8_t *data, size_t len);
+/* The tail report if it is a zerocopy one (whose range may grow), and the
+ * wakeup after growing it. */
+struct sock_extended_err *vs_errq_tail_zerocopy(struct vs_sockext *x);
+void vs_errq_touched(struct vstack *vs, struct vs_sockext *x);
+/* An ICMP error's report (IP_RECVERR): the router that sent it and the
+ * destination of the packet it quotes. */
+struct vs_errq_addrs {
+	struct vs_addr offender, dest;
+	uint16_t dest_port;
+};
+int vs_errq_push_icmp(struct vstack *vs, struct vs_sockext *x,
+		      const struct sock_extended_err *ee,
+		      const struct vs_errq_addrs *addrs, const uint8_t *data,
+		      size_t len, int64_t stamp_us);
+bool vs_errq_pending(const struct vs_socket *s);
+uint64_t vs_errq_gen(const struct vs_socket *s);
+/* recvmsg(MSG_ERRQUEUE): one report, or -EAGAIN. */
+ssize_t vs_errq_recv(struct vstack *vs, struct vs_socket *s, struct msghdr *msg,
+		     size_t total);
+
+/* ---------------------------------------------------------------- zerocopy.c */
+int vs_zc_setsockopt(struct vs_socket *s, int v);
+int vs_zc_getsockopt(const struct vs_socket *s);
+/* After tcp_send accepted bytes of a send with these flags. */
+void vs_zc_after_send(struct vstack *vs, struct vs_socket *s, int flags, size_t sent);
+void vs_zc_acked(struct vstack *vs, struct vs_sockext *x, uint32_t snd_una);
+
+/* ---------------------------------------------------------------- timestamping.c */
+int vs_ts_setsockopt(struct vstack *vs, struct vs_socket *s, int v);
+int vs_ts_getsockopt(const struct vs_socket *s);
+void vs_ts_before_send(struct vstack *vs, struct vs_socket *s, size_t len);
+void vs_ts_after_send(struct vstack *vs, struct vs_socket *s, size_t len, size_t sent);
+void vs_ts_transmitted(struct vstack *vs, struct vs_sockext *x, uint32_t seq,
+		       const uint8_t *payload, uint32_t len);
+void vs_ts_acked(struct vstack *vs, struct vs_sockext *x, uint32_t snd_una);
+void vs_ts_free(struct vs_sockext *x);
 
 /* ---------------------------------------------------------------- poll.c */
 unsigned vs_file_poll(struct vstack *vs, struct vs_file *f);

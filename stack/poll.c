@@ -18,6 +18,7 @@ struct ep_item {
 	bool disabled;        /* EPOLLONESHOT fired */
 	unsigned last_mask;   /* for EPOLLET */
 	int last_inq;
+	uint64_t last_err_gen; /* error reports seen at the last report */
 };
 
 struct vs_epoll {
@@ -32,7 +33,11 @@ unsigned vs_file_poll(struct vstack *vs, struct vs_file *f)
 {
 	switch (f->kind) {
 	case VS_FILE_SOCKET:
-		return tcp_poll(vs, f->u.sock.ts);
+		/* A socket closed under a blocked call has no TCB any more. */
+		if (!f->u.sock.ts)
+			return 0;
+		return tcp_poll(vs, f->u.sock.ts) |
+		       (vs_errq_pending(&f->u.sock) ? POLLERR : 0);
 	case VS_FILE_PIPE_READ:
 	case VS_FILE_PIPE_WRITE:
 		return vs_pipe_poll(f);
@@ -206,18 +211,23 @@ static unsigned ep_check(struct vstack *vs, struct ep_item *it)
 	}
 	bool rose = (cur & ~it->last_mask) != 0;
 	bool more_data = (cur & EPOLLIN) && inq > it->last_inq;
+	/* Every error report is a wakeup of its own, as sk_error_report. */
+	bool more_err = (cur & EPOLLERR) && it->file->kind == VS_FILE_SOCKET &&
+			vs_errq_gen(&it->file->u.sock) != it->last_err_gen;
 	/* Bits that fell are forgotten, so their next rise is an edge. */
 	it->last_mask &= cur;
 	if (!(cur & EPOLLIN))
 		it->last_inq = 0;
 	else if (inq < it->last_inq)
 		it->last_inq = inq;
-	return rose || more_data ? cur : 0;
+	return rose || more_data || more_err ? cur : 0;
 }
 
 static void ep_reported(struct vstack *vs, struct ep_item *it, unsigned mask)
 {
 	it->last_mask = mask;
+	if (it->file->kind == VS_FILE_SOCKET)
+		it->last_err_gen = vs_errq_gen(&it->file->u.sock);
 	if (it->file->kind == VS_FILE_SOCKET && (mask & EPOLLIN)) {
 		int inq = tcp_inq(vs, it->file->u.sock.ts);
 		it->last_inq = inq > 0 ? inq : 0;

@@ -20,6 +20,8 @@ static void file_free(struct vs_file *f)
 {
 	if (f->kind == VS_FILE_EPOLL)
 		vs_epoll_free(f->u.ep);
+	if (f->kind == VS_FILE_SOCKET)
+		vs_sockext_free(f->u.sock.ext);
 	free(f);
 }
 
@@ -142,6 +144,12 @@ static int sockaddr_in_(const struct vs_socket *s, const struct sockaddr *sa,
 	return 0;
 }
 
+int vs_sockaddr_in(const struct vs_socket *s, const struct sockaddr *sa, socklen_t len,
+		   struct vs_addr *a, uint16_t *port)
+{
+	return sockaddr_in_(s, sa, len, a, port);
+}
+
 int vs_sockaddr_out(const struct vs_socket *s, const struct vs_addr *a,
 		    uint16_t port, struct sockaddr *sa, socklen_t *len)
 {
@@ -188,6 +196,39 @@ static bool addr_is_any(const struct vs_addr *a)
 
 /* ------------------------------------------------------------ calls */
 
+int vs_wait_file(struct vstack *vs, struct vs_file *f, int64_t deadline,
+		 int timeout_err)
+{
+	int r = vs_wait(vs, deadline);
+	if (f->closed)
+		return -EBADF;
+	return r == -ETIMEDOUT ? timeout_err : 0;
+}
+
+/* A descriptor for socket file f, or (table full) f and its TCB go. */
+static int install_socket(struct vstack *vs, struct vs_file *f)
+{
+	int fd = vs_fd_install(vs, f);
+	if (fd < 0) {
+		tcp_close(vs, f->u.sock.ts);
+		free(f);
+		return fd;
+	}
+	tcp_set_fd(f->u.sock.ts, fd);
+	return fd;
+}
+
+/* The socket behind fd and the engine's form of the user's address. */
+static int socket_and_addr(struct vstack *vs, int fd, const struct sockaddr *sa,
+			   socklen_t len, struct vs_file **f, struct vs_addr *a,
+			   uint16_t *port)
+{
+	int err = vs_fd_socket(vs, fd, f);
+	if (err)
+		return err;
+	return sockaddr_in_(&(*f)->u.sock, sa, len, a, port);
+}
+
 int vs_sys_socket(struct vstack *vs, int domain, int type, int protocol)
 {
 	int flags = type & (SOCK_NONBLOCK | SOCK_CLOEXEC);
@@ -213,25 +254,15 @@ int vs_sys_socket(struct vstack *vs, int domain, int type, int protocol)
 		f->status_flags |= O_NONBLOCK;
 	if (flags & SOCK_CLOEXEC)
 		f->fd_flags |= FD_CLOEXEC;
-	int fd = vs_fd_install(vs, f);
-	if (fd < 0) {
-		tcp_close(vs, ts);
-		free(f);
-		return fd;
-	}
-	tcp_set_fd(ts, fd);
-	return fd;
+	return install_socket(vs, f);
 }
 
 int vs_sys_bind(struct vstack *vs, int fd, const struct sockaddr *sa, socklen_t len)
 {
 	struct vs_file *f;
-	int err = vs_fd_socket(vs, fd, &f);
-	if (err)
-		return err;
 	struct vs_addr a;
 	uint16_t port;
-	err = sockaddr_in_(&f->u.sock, sa, len, &a, &port);
+	int err = socket_and_addr(vs, fd, sa, len, &f, &a, &port);
 	if (err)
 		return err;
 	if (!addr_is_any(&a) && !vs_is_local_addr(vs, &a))
@@ -268,14 +299,8 @@ int vs_sys_accept(struct vstack *vs, int fd, struct sockaddr *sa, socklen_t *len
 		child = tcp_accept(vs, f->u.sock.ts, &err);
 		if (child || err != -EAGAIN || vs_file_nonblocking(f))
 			break;
-		if (vs_wait(vs, deadline) == -ETIMEDOUT) {
-			err = -EAGAIN;
+		if ((err = vs_wait_file(vs, f, deadline, -EAGAIN)))
 			break;
-		}
-		if (f->closed) {
-			err = -EBADF;
-			break;
-		}
 	}
 	bool closed = f->closed;
 	struct vs_socket parent = f->u.sock;
@@ -292,13 +317,10 @@ int vs_sys_accept(struct vstack *vs, int fd, struct sockaddr *sa, socklen_t *len
 	nf->u.sock = (struct vs_socket){ .ts = child, .family = parent.family,
 		.type = parent.type, .protocol = parent.protocol,
 		.v6only = parent.v6only };
-	int nfd = vs_fd_install(vs, nf);
-	if (nfd < 0) {
-		tcp_close(vs, child);
-		free(nf);
+	vs_sockext_inherit(&nf->u.sock, &parent);
+	int nfd = install_socket(vs, nf);
+	if (nfd < 0)
 		return nfd;
-	}
-	tcp_set_fd(child, nfd);
 	if (sa) {
 		struct vs_addr a;
 		uint16_t port = 0;
@@ -312,12 +334,9 @@ int vs_sys_accept(struct vstack *vs, int fd, struct sockaddr *sa, socklen_t *len
 int vs_sys_connect(struct vstack *vs, int fd, const struct sockaddr *sa, socklen_t len)
 {
 	struct vs_file *f;
-	int err = vs_fd_socket(vs, fd, &f);
-	if (err)
-		return err;
 	struct vs_addr a;
 	uint16_t port;
-	err = sockaddr_in_(&f->u.sock, sa, len, &a, &port);
+	int err = socket_and_addr(vs, fd, sa, len, &f, &a, &port);
 	if (err)
 		return err;
 	/* The interface speaks one family (a mapped address means IPv4). */
@@ -337,14 +356,8 @@ int vs_sys_connect(struct vstack *vs, int fd, const struct sockaddr *sa, socklen
 				err = 0;
 			break;
 		}
-		if (vs_wait(vs, deadline) == -ETIMEDOUT) {
-			err = -EINPROGRESS;
+		if ((err = vs_wait_file(vs, f, deadline, -EINPROGRESS)))
 			break;
-		}
-		if (f->closed) {
-			err = -EBADF;
-			break;
-		}
 	}
 	vs_file_put(vs, f);
 	return err;

@@ -75,6 +75,11 @@ int vs_sys_ioctl(struct vstack *vs, int fd, unsigned long req, void *arg)
 			return -ENOTTY;
 		}
 		break;
+	case SIOCATMARK:
+		if (f->kind != VS_FILE_SOCKET)
+			return -ENOTTY;
+		v = tcp_at_urgent_mark(f->u.sock.ts);
+		break;
 	case SIOCOUTQ:
 		if (f->kind != VS_FILE_SOCKET)
 			return -ENOTTY;
@@ -170,6 +175,10 @@ int vs_sys_setsockopt(struct vstack *vs, int fd, int level, int name,
 			return timeo_set(&f->u.sock.rcvtimeo_us, val, len);
 		case SO_SNDTIMEO_OLD:
 			return timeo_set(&f->u.sock.sndtimeo_us, val, len);
+		case SO_ZEROCOPY:
+			{ int v; memcpy(&v, val, sizeof(v)); return vs_zc_setsockopt(&f->u.sock, v); }
+		case SO_TIMESTAMPING_OLD:
+			{ int v; memcpy(&v, val, sizeof(v)); return vs_ts_setsockopt(vs, &f->u.sock, v); }
 		case SO_TYPE: case SO_DOMAIN: case SO_PROTOCOL: case SO_ACCEPTCONN:
 		case SO_ERROR: case SO_PEERCRED: case SO_PEERNAME:
 			return -ENOPROTOOPT; /* read-only */
@@ -192,6 +201,16 @@ int vs_sys_setsockopt(struct vstack *vs, int fd, int level, int name,
 			err = tcp_setsockopt(vs, f->u.sock.ts, level, name, &wide, sizeof(wide));
 			vs_wakeup(vs);
 			return err;
+		}
+		if ((level == SOL_IP && name == IP_RECVERR) ||
+		    (level == SOL_IPV6 && name == IPV6_RECVERR)) {
+			int v = 0;
+			memcpy(&v, val, len < sizeof(v) ? len : sizeof(v));
+			struct vs_sockext *x = vs_sockext_get(&f->u.sock);
+			if (!x)
+				return -ENOMEM;
+			x->recverr = v != 0;
+			return 0;
 		}
 		if (level == SOL_IPV6 && name == IPV6_V6ONLY) {
 			if (len < sizeof(int))
@@ -242,6 +261,8 @@ int vs_sys_getsockopt(struct vstack *vs, int fd, int level, int name,
 			return put_int(val, len, tcp_state(s->ts) == VWIRE_TCP_LISTEN);
 		case SO_ERROR:
 			return put_int(val, len, tcp_sock_error(vs, s->ts, true));
+		case SO_ZEROCOPY: return put_int(val, len, vs_zc_getsockopt(s));
+		case SO_TIMESTAMPING_OLD: return put_int(val, len, vs_ts_getsockopt(s));
 		case SO_RCVTIMEO_OLD: return timeo_get(s->rcvtimeo_us, val, len);
 		case SO_SNDTIMEO_OLD: return timeo_get(s->sndtimeo_us, val, len);
 		default: break;
@@ -251,6 +272,10 @@ int vs_sys_getsockopt(struct vstack *vs, int fd, int level, int name,
 			return -ENOPROTOOPT;
 		if (name == IPV6_V6ONLY)
 			return put_int(val, len, s->v6only);
+		if (name == IPV6_RECVERR)
+			return put_int(val, len, s->ext && s->ext->recverr);
+	} else if (level == SOL_IP && name == IP_RECVERR) {
+		return put_int(val, len, s->ext && s->ext->recverr);
 	}
 	unsigned n = *len;
 	err = tcp_getsockopt(vs, s->ts, level, name, val, &n);

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "host_internal.h"
+#include "tcp_fastopen.h"
 
 #define VS_IOV_MAX 1024
 
@@ -53,36 +54,34 @@ static void gather(const struct iovec *iov, size_t n, uint8_t *dst)
 
 /* TCP_INQ's control message: bytes left to read, or 1 once the peer has
  * closed and nothing is left (so the reader knows a read will see EOF). */
-static void put_inq_cmsg(struct vstack *vs, struct tcp_sock *ts, struct msghdr *msg,
-			 size_t room)
+static void put_inq_cmsg(struct vstack *vs, struct tcp_sock *ts, struct vs_cmsg_writer *w)
 {
 	int on = 0;
 	unsigned olen = sizeof(on);
 	if (tcp_getsockopt(vs, ts, SOL_TCP, TCP_INQ, &on, &olen) || !on)
 		return;
-	if (!msg->msg_control || room < CMSG_SPACE(sizeof(int))) {
-		msg->msg_flags |= MSG_CTRUNC;
-		return;
-	}
 	int inq = tcp_inq_hint(vs, ts);
 	if (inq < 0)
 		inq = 0;
-	struct cmsghdr *c = (struct cmsghdr *)msg->msg_control;
-	c->cmsg_level = SOL_TCP;
-	c->cmsg_type = TCP_CM_INQ;
-	c->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(c), &inq, sizeof(int));
-	msg->msg_controllen = CMSG_SPACE(sizeof(int));
+	vs_cmsg_put(w, SOL_TCP, TCP_CM_INQ, &inq, sizeof(inq));
 }
 
 static ssize_t sock_recv(struct vstack *vs, struct vs_file *f, struct msghdr *msg,
 			 size_t total, int flags)
 {
 	struct tcp_sock *ts = f->u.sock.ts;
-	if (flags & MSG_ERRQUEUE)
-		return -EAGAIN; /* no errors queued: no timestamping or zerocopy */
-	if (flags & MSG_OOB)
-		return -EINVAL; /* urgent data is not kept out of band */
+	if (flags & MSG_OOB) {
+		/* The one urgent octet, out of band (tcp_urg.c). */
+		bool was_valid = tcp_urgent_pending(ts);
+		uint8_t c;
+		int r = tcp_recv_urgent(vs, ts, &c, total ? 1 : 0, flags);
+		if (r > 0 && !(flags & MSG_TRUNC))
+			scatter(msg->msg_iov, msg->msg_iovlen, &c, 1);
+		if (r > 0 || (r == 0 && was_valid))
+			msg->msg_flags |= MSG_OOB | (total ? 0 : MSG_TRUNC);
+		msg->msg_controllen = 0;
+		return r;
+	}
 	if (tcp_state(ts) == VWIRE_TCP_LISTEN)
 		return -ENOTCONN;
 	bool nonblock = vs_file_nonblocking(f) || (flags & MSG_DONTWAIT);
@@ -134,16 +133,15 @@ static ssize_t sock_recv(struct vstack *vs, struct vs_file *f, struct msghdr *ms
 		}
 		if (r == 0 || r != -EAGAIN || nonblock)
 			break;
-		if (vs_wait(vs, deadline) == -ETIMEDOUT || f->closed) {
-			r = f->closed ? -EBADF : -EAGAIN;
+		if ((r = vs_wait_file(vs, f, deadline, -EAGAIN)))
 			break;
-		}
 	}
 	free(tmp);
-	size_t room = msg->msg_controllen;
-	msg->msg_controllen = 0; /* no control data unless some is written */
+	struct vs_cmsg_writer w;
+	vs_cmsg_begin(&w, msg);
 	if (!f->closed)
-		put_inq_cmsg(vs, ts, msg, room);
+		put_inq_cmsg(vs, ts, &w);
+	vs_cmsg_end(&w); /* no control data unless some is written */
 	vs_file_put(vs, f);
 	if (done > 0)
 		return (ssize_t)done;
@@ -165,6 +163,8 @@ ssize_t vs_sys_recvmsg(struct vstack *vs, int fd, struct msghdr *msg, int flags,
 	switch (f->kind) {
 	case VS_FILE_SOCKET: {
 		msg->msg_flags = 0;
+		if (flags & MSG_ERRQUEUE) /* never blocks; may name an ICMP's target */
+			return vs_errq_recv(vs, &f->u.sock, msg, total);
 		if (msg->msg_name)
 			msg->msg_namelen = 0; /* TCP does not report a source */
 		return sock_recv(vs, f, msg, total, flags);
@@ -189,8 +189,47 @@ ssize_t vs_sys_recvmsg(struct vstack *vs, int fd, struct msghdr *msg, int flags,
 	}
 }
 
+/* Linux's MAX_SKB_FRAGS: a zerocopy send pins each iovec element's pages
+ * as fragments of the buffer it fills, and a buffer that runs out of
+ * fragments ends there (its segment carries PSH, the next one starts a
+ * new buffer). */
+#define VS_MAX_SKB_FRAGS 17
+#define VS_PAGE 4096
+
+/* Where the buffer filled from byte `from` of msg's data runs out of
+ * fragments (total if it does not). */
+static size_t frags_end(const struct msghdr *msg, size_t from, size_t total)
+{
+	size_t off = 0, frags = 0;
+	for (size_t i = 0; i < msg->msg_iovlen; i++) {
+		size_t l = msg->msg_iov[i].iov_len;
+		if (off + l <= from) {
+			off += l;
+			continue;
+		}
+		size_t start = from > off ? from - off : 0;
+		uintptr_t a = (uintptr_t)msg->msg_iov[i].iov_base + start;
+		while (start < l) {
+			size_t in_page = VS_PAGE - (a % VS_PAGE);
+			size_t k = l - start < in_page ? l - start : in_page;
+			if (++frags > VS_MAX_SKB_FRAGS)
+				return off + start;
+			start += k;
+			a += k;
+		}
+		off += l;
+	}
+	return total;
+}
+
+static bool zerocopy_send(const struct vs_file *f, int flags)
+{
+	return (flags & MSG_ZEROCOPY) && vs_zc_getsockopt(&f->u.sock);
+}
+
+/* frags: the user's iovecs when they shape the buffers (zerocopy). */
 static ssize_t sock_send(struct vstack *vs, struct vs_file *f, const uint8_t *buf,
-			 size_t len, int flags)
+			 size_t len, int flags, const struct msghdr *frags)
 {
 	struct tcp_sock *ts = f->u.sock.ts;
 	if ((flags & MSG_OOB) && tcp_state(ts) == VWIRE_TCP_LISTEN)
@@ -202,8 +241,11 @@ static ssize_t sock_send(struct vstack *vs, struct vs_file *f, const uint8_t *bu
 	ssize_t r;
 	static const uint8_t nothing[1];
 	f->refs++;
+	vs_ts_before_send(vs, &f->u.sock, len);
 	for (;;) {
-		r = tcp_send(vs, ts, len ? buf + done : nothing, len - done, pass);
+		size_t end = frags ? frags_end(frags, done, len) : len;
+		int cut = end < len ? MSG_EOR : 0; /* a buffer out of fragments */
+		r = tcp_send(vs, ts, len ? buf + done : nothing, end - done, pass | cut);
 		if (r > 0) {
 			done += (size_t)r;
 			if (done >= len)
@@ -212,14 +254,71 @@ static ssize_t sock_send(struct vstack *vs, struct vs_file *f, const uint8_t *bu
 		}
 		if (r == 0 || r != -EAGAIN || nonblock)
 			break;
-		if (vs_wait(vs, deadline) == -ETIMEDOUT || f->closed) {
-			r = f->closed ? -EBADF : -EAGAIN;
+		if ((r = vs_wait_file(vs, f, deadline, -EAGAIN)))
 			break;
-		}
+	}
+	if (!f->closed) {
+		vs_zc_after_send(vs, &f->u.sock, flags, done);
+		vs_ts_after_send(vs, &f->u.sock, len, done);
 	}
 	vs_file_put(vs, f);
 	if (done > 0)
 		return (ssize_t)done;
+	return r;
+}
+
+/* TCP Fast Open (tcp_fastopen.c): sendto/sendmsg with MSG_FASTOPEN on an
+ * unconnected socket, or a write after a TCP_FASTOPEN_CONNECT connect().
+ * The SYN takes what data it can; a blocking caller then waits for the
+ * handshake, as connect() would, and writes the rest. */
+static ssize_t sock_send_fastopen(struct vstack *vs, struct vs_file *f,
+				  const struct msghdr *msg, const uint8_t *buf,
+				  size_t len, int flags)
+{
+	struct tcp_sock *ts = f->u.sock.ts;
+	struct vs_addr a;
+	uint16_t port = 0;
+	bool have_addr = false;
+	memset(&a, 0, sizeof(a));
+	if (msg->msg_name && msg->msg_namelen >= sizeof(sa_family_t)) {
+		const struct sockaddr *sa = msg->msg_name;
+		if (sa->sa_family == AF_UNSPEC)
+			return -EOPNOTSUPP;
+		int err = vs_sockaddr_in(&f->u.sock, sa, msg->msg_namelen, &a, &port);
+		if (err)
+			return err;
+		have_addr = true;
+	}
+	ssize_t r = tcp_fastopen_sendmsg(vs, ts, &a, port, have_addr, buf, len);
+	if (r > 0)
+		vs_zc_after_send(vs, &f->u.sock, flags, (size_t)r); /* the SYN's data */
+	bool nonblock = vs_file_nonblocking(f) || (flags & MSG_DONTWAIT);
+	if ((r < 0 && r != -EINPROGRESS) || nonblock)
+		return r;
+	size_t copied = r > 0 ? (size_t)r : 0;
+	int64_t deadline = vs_deadline_after(vs, f->u.sock.sndtimeo_us);
+	f->refs++;
+	tcp_fastopen_set_write_pending(ts, copied < len);
+	int st;
+	while ((st = tcp_state(ts)) == VWIRE_TCP_SYN_SENT || st == VWIRE_TCP_SYN_RECV) {
+		if (vs_wait(vs, deadline) == -ETIMEDOUT || f->closed)
+			break;
+	}
+	tcp_fastopen_set_write_pending(ts, false);
+	if (f->closed) {
+		r = -EBADF;
+	} else if (st == VWIRE_TCP_SYN_SENT || st == VWIRE_TCP_SYN_RECV) {
+		r = copied ? (ssize_t)copied : -EINPROGRESS; /* SO_SNDTIMEO ran out */
+	} else if ((r = tcp_sock_error(vs, ts, true)) != 0) {
+		r = -r;
+	} else if (copied == len) {
+		r = (ssize_t)len;
+	} else {
+		ssize_t more = sock_send(vs, f, buf + copied, len - copied, flags & ~MSG_FASTOPEN,
+					 NULL);
+		r = more < 0 ? (copied ? (ssize_t)copied : more) : (ssize_t)copied + more;
+	}
+	vs_file_put(vs, f);
 	return r;
 }
 
@@ -245,7 +344,11 @@ ssize_t vs_sys_sendmsg(struct vstack *vs, int fd, const struct msghdr *msg,
 	ssize_t r;
 	switch (f->kind) {
 	case VS_FILE_SOCKET:
-		r = sock_send(vs, f, buf, total, flags);
+		if (tcp_fastopen_send_wanted(f->u.sock.ts, flags))
+			r = sock_send_fastopen(vs, f, msg, buf, total, flags);
+		else
+			r = sock_send(vs, f, buf, total, flags,
+				      zerocopy_send(f, flags) ? msg : NULL);
 		break;
 	case VS_FILE_PIPE_WRITE:
 		r = vs_pipe_write(vs, f, buf, total);

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "host_internal.h"
+#include "tcp_fastopen.h"
 
 enum sysctl_kind { SK_INT, SK_UINT, SK_VEC, SK_CC, SK_EXTRA_INT, SK_EXTRA_KEY };
 
@@ -234,6 +235,9 @@ int vs_sysctl_set(struct vstack *vs, const char *name, const char *value)
 		if (!e)
 			return -ENOMEM;
 		snprintf(e->value, sizeof(e->value), "%.*s", (int)strcspn(value, "\n"), value);
+		/* The primary key is what Fast Open cookies use (tcp_fastopen.c). */
+		if (tcp_fastopen_parse_key(value, vs->knobs.tcp_fastopen_key) == 0)
+			vs->knobs.tcp_fastopen_key_set = 1;
 		return 0;
 	}
 	default:

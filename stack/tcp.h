@@ -73,6 +73,17 @@ int tcp_inq_hint(struct vstack *vs, struct tcp_sock *ts);
 int tcp_local_name(struct tcp_sock *ts, struct vs_addr *addr, uint16_t *port);
 int tcp_peer_name(struct tcp_sock *ts, struct vs_addr *addr, uint16_t *port);
 int tcp_state(const struct tcp_sock *ts); /* enum vwire_tcp_state */
+/* Sequence number the next byte written will get (Linux's write_seq). */
+uint32_t tcp_write_seq(const struct tcp_sock *ts);
+/* Urgent data (tcp_urg.c): recv(MSG_OOB) of the octet at the mark (never
+ * blocks), whether one is waiting (POLLPRI), whether the read point is at
+ * the mark (SIOCATMARK). */
+int tcp_recv_urgent(struct vstack *vs, struct tcp_sock *ts, void *buf, size_t len,
+		    int flags);
+bool tcp_urgent_pending(const struct tcp_sock *ts);
+bool tcp_at_urgent_mark(const struct tcp_sock *ts);
+/* One past the highest sequence number sent so far. */
+uint32_t tcp_snd_max(const struct tcp_sock *ts);
 
 /* A TCP segment from IP input. src/dst as on the wire. */
 void tcp_input(struct vstack *vs, const struct vs_addr *src,
@@ -85,6 +96,17 @@ void tcp_icmp_error(struct vstack *vs, int family, int type, int code,
 		    uint32_t mtu, const struct vs_addr *quoted_src,
 		    const struct vs_addr *quoted_dst, const uint8_t *quoted,
 		    size_t quoted_len);
+
+/* What the SYN-flood defence did (tcp_synq.c), for tests and the bench:
+ * counters since the instance started, the memory request entries hold
+ * now and at their peak, and the sizes of a request and a socket. */
+struct tcp_synflood_stats {
+	uint64_t syns, requests, promoted, cookies_sent, cookies_ok, cookies_bad;
+	uint64_t dropped, synack_retrans, expired;
+	int req_count, req_peak, socks;
+	size_t mem_bytes, mem_peak, req_size, sock_size;
+};
+void tcp_synflood_stats(struct vstack *vs, struct tcp_synflood_stats *out);
 
 /* The connection table for the vwire_connections extension. */
 int tcp_list_connections(struct vstack *vs, struct vwire_conn *out, int max);

@@ -1,75 +1,217 @@
-/* Congestion control core: initial window 10 (RFC 6928), slow start and
- * congestion avoidance (RFC 5681), NewReno-style fast retransmit entry.
- * Part 2 (CUBIC, SACK recovery, RACK) plugs in behind these functions. */
+/* The congestion-control interface: an ops table per algorithm (CUBIC,
+ * the default, and Reno), chosen by TCP_CONGESTION or
+ * net.ipv4.tcp_congestion_control, and the parts every algorithm shares
+ * as Linux has them: initial window 10 (RFC 6928), slow start with
+ * per-packet counting, additive increase with cwnd_cnt, the cwnd-limited
+ * test, and restart after idle (tcp_slow_start_after_idle). */
+#include <string.h>
+
 #include "tcp_internal.h"
 
 #define TCP_INIT_CWND 10
+#define TCP_CWND_CLAMP 1000000u
 
 uint32_t tcp_flight_size(const struct tcp_sock *ts)
 {
 	return ts->snd_max - ts->snd_una;
 }
 
+uint32_t tcp_packets_in_flight(const struct tcp_sock *ts)
+{
+	if (ts->sb.n == 0) {
+		/* nothing on the scoreboard (a SYN's data): count bytes */
+		uint32_t mss = (uint32_t)tcp_current_mss(ts);
+		uint32_t f = tcp_flight_size(ts);
+		return (f + mss - 1) / mss;
+	}
+	uint32_t left = ts->sacked_out + ts->lost_out;
+	uint32_t out = ts->packets_out > left ? ts->packets_out - left : 0;
+	return out + ts->retrans_out;
+}
+
+const struct tcp_cc_ops *tcp_cc_find(const char *name)
+{
+	if (!strcmp(name, "reno"))
+		return &tcp_reno_ops;
+	if (!strcmp(name, "cubic"))
+		return &tcp_cubic_ops;
+	return NULL;
+}
+
+/* The algorithm named by the socket, (re)initialised when it changed. */
+static const struct tcp_cc_ops *ops(struct tcp_sock *ts)
+{
+	if (!ts->cc || strcmp(ts->cc->name, ts->cong_name))
+		tcp_cc_select(ts);
+	return ts->cc;
+}
+
+void tcp_cc_select(struct tcp_sock *ts)
+{
+	const struct tcp_cc_ops *o = tcp_cc_find(ts->cong_name);
+	ts->cc = o ? o : &tcp_cubic_ops;
+	memset(ts->cc_priv, 0, sizeof(ts->cc_priv));
+	if (ts->cc->init)
+		ts->cc->init(ts);
+}
+
 void tcp_cc_init(struct tcp_sock *ts)
 {
 	ts->cwnd = TCP_INIT_CWND;   /* in segments, as Linux counts */
-	ts->ssthresh = 0x7fffffff;
+	ts->ssthresh = TCP_INFINITE_SSTHRESH;
 	ts->cwnd_cnt = 0;
 	ts->dupacks = 0;
 	ts->in_recovery = false;
+	ts->ca_state = TCP_CA_OPEN;
+	ts->reordering = (uint32_t)ts->vs->knobs.tcp_reordering;
+	ts->rack.reo_wnd_steps = 1;
+	ts->undo_retrans = -1;
+	ts->cc = NULL;
 }
 
-void tcp_cc_on_ack(struct tcp_sock *ts, uint32_t acked)
+void tcp_cc_set_state(struct tcp_sock *ts, int state)
 {
-	int mss = ts->mss_cache > 0 ? ts->mss_cache : TCP_MSS_DEFAULT;
-	uint32_t segs = (acked + mss - 1) / mss;
-	if (ts->in_recovery)
-		return;
-	if (ts->cwnd < ts->ssthresh) {
-		ts->cwnd += segs;                      /* slow start */
-		if (ts->cwnd > ts->ssthresh)
-			ts->cwnd = ts->ssthresh;
-	} else {
-		ts->cwnd_cnt += segs;                  /* one segment per window */
-		if (ts->cwnd_cnt >= ts->cwnd) {
-			ts->cwnd_cnt -= ts->cwnd;
-			ts->cwnd++;
-		}
+	const struct tcp_cc_ops *o = ops(ts);
+	if (o->set_state)
+		o->set_state(ts, state);
+	ts->ca_state = (uint8_t)state;
+	ts->in_recovery = state == TCP_CA_RECOVERY;
+}
+
+void tcp_cc_event(struct tcp_sock *ts, enum tcp_ca_event ev)
+{
+	const struct tcp_cc_ops *o = ops(ts);
+	if (o->cwnd_event)
+		o->cwnd_event(ts, ev);
+}
+
+/* The hooks the ACK path calls through. */
+uint32_t tcp_cc_ssthresh(struct tcp_sock *ts)
+{
+	return ops(ts)->ssthresh(ts);
+}
+
+void tcp_cc_cong_avoid(struct tcp_sock *ts, uint32_t acked)
+{
+	ops(ts)->cong_avoid(ts, acked);
+}
+
+uint32_t tcp_cc_undo_cwnd(struct tcp_sock *ts)
+{
+	return ops(ts)->undo_cwnd(ts);
+}
+
+void tcp_cc_pkts_acked(struct tcp_sock *ts, uint32_t pkts, int64_t rtt_us)
+{
+	const struct tcp_cc_ops *o = ops(ts);
+	if (o->pkts_acked)
+		o->pkts_acked(ts, pkts, rtt_us);
+}
+
+bool tcp_is_cwnd_limited(const struct tcp_sock *ts)
+{
+	if (ts->is_cwnd_limited)
+		return true;
+	/* In slow start, let cwnd grow to twice what was in flight. */
+	if (ts->cwnd < ts->ssthresh)
+		return ts->cwnd < 2 * ts->max_packets_out;
+	return false;
+}
+
+uint32_t tcp_slow_start(struct tcp_sock *ts, uint32_t acked)
+{
+	uint32_t cwnd = ts->cwnd + acked;
+	if (cwnd > ts->ssthresh)
+		cwnd = ts->ssthresh;
+	acked -= cwnd - ts->cwnd;
+	ts->cwnd = cwnd < TCP_CWND_CLAMP ? cwnd : TCP_CWND_CLAMP;
+	return acked;
+}
+
+/* Additive increase: one segment per w segments acknowledged. */
+void tcp_cong_avoid_ai(struct tcp_sock *ts, uint32_t w, uint32_t acked)
+{
+	if (w == 0)
+		w = 1;
+	if (ts->cwnd_cnt >= w) {
+		ts->cwnd_cnt = 0;
+		ts->cwnd++;
 	}
-	if (ts->cwnd > 1000000)
-		ts->cwnd = 1000000;
+	ts->cwnd_cnt += acked;
+	if (ts->cwnd_cnt >= w) {
+		uint32_t delta = ts->cwnd_cnt / w;
+		ts->cwnd_cnt -= delta * w;
+		ts->cwnd += delta;
+	}
+	if (ts->cwnd > TCP_CWND_CLAMP)
+		ts->cwnd = TCP_CWND_CLAMP;
 }
 
-static uint32_t half_flight(const struct tcp_sock *ts)
+static bool in_cwnd_reduction(const struct tcp_sock *ts)
 {
-	int mss = ts->mss_cache > 0 ? ts->mss_cache : TCP_MSS_DEFAULT;
-	uint32_t segs = tcp_flight_size(ts) / mss;
-	if (segs > ts->cwnd)
-		segs = ts->cwnd;
-	return segs / 2 > 2 ? segs / 2 : 2;
+	return ts->ca_state == TCP_CA_CWR || ts->ca_state == TCP_CA_RECOVERY;
 }
 
-void tcp_cc_on_rto(struct tcp_sock *ts)
+uint32_t tcp_current_ssthresh(const struct tcp_sock *ts)
 {
-	if (!ts->in_recovery || ts->retransmits == 0)
-		ts->ssthresh = half_flight(ts);
-	ts->cwnd = 1;
-	ts->cwnd_cnt = 0;
-	ts->in_recovery = false;
-	ts->dupacks = 0;
+	if (in_cwnd_reduction(ts))
+		return ts->ssthresh;
+	uint32_t t = (ts->cwnd >> 1) + (ts->cwnd >> 2);
+	return ts->ssthresh > t ? ts->ssthresh : t;
 }
 
-void tcp_cc_on_fast_retransmit(struct tcp_sock *ts)
+/* Limited by the application or the receiver: shrink an unused cwnd. */
+static void cwnd_application_limited(struct tcp_sock *ts)
 {
-	ts->ssthresh = half_flight(ts);
-	ts->cwnd = ts->ssthresh;
-	ts->in_recovery = true;
-	ts->recover = ts->snd_max;
+	if (ts->ca_state == TCP_CA_OPEN) {
+		uint32_t used = ts->cwnd_used > TCP_INIT_CWND ? ts->cwnd_used : TCP_INIT_CWND;
+		if (used < ts->cwnd) {
+			ts->ssthresh = tcp_current_ssthresh(ts);
+			ts->cwnd = (ts->cwnd + used) >> 1;
+		}
+		ts->cwnd_used = 0;
+	}
+	ts->cwnd_stamp = vs_now(ts->vs);
 }
 
-void tcp_cc_on_recovery_end(struct tcp_sock *ts)
+void tcp_cwnd_validate(struct tcp_sock *ts, bool is_cwnd_limited)
 {
-	ts->in_recovery = false;
-	ts->cwnd = ts->ssthresh;
-	ts->dupacks = 0;
+	if (!seq_lt(ts->snd_una, ts->cwnd_usage_seq) || is_cwnd_limited ||
+	    (!ts->is_cwnd_limited && ts->packets_out > ts->max_packets_out)) {
+		ts->is_cwnd_limited = is_cwnd_limited;
+		ts->max_packets_out = ts->packets_out;
+		ts->cwnd_usage_seq = ts->snd_max;
+	}
+	if (tcp_is_cwnd_limited(ts)) {
+		ts->cwnd_used = 0;
+		ts->cwnd_stamp = vs_now(ts->vs);
+	} else {
+		if (ts->packets_out > ts->cwnd_used)
+			ts->cwnd_used = ts->packets_out;
+		if (ts->vs->knobs.tcp_slow_start_after_idle &&
+		    vs_now(ts->vs) - ts->cwnd_stamp >= tcp_rto_us(ts))
+			cwnd_application_limited(ts);
+	}
+}
+
+/* Before new data goes out of an idle connection: restart from the
+ * initial window, halving once per RTO idle (RFC 5681 4.1, as Linux). */
+void tcp_cc_before_send(struct tcp_sock *ts)
+{
+	if (!ts->vs->knobs.tcp_slow_start_after_idle || ts->packets_out ||
+	    ts->last_data_sent == 0)
+		return;
+	int64_t rto = tcp_rto_us(ts);
+	int64_t delta = vs_now(ts->vs) - ts->last_data_sent;
+	if (delta <= rto)
+		return;
+	tcp_cc_event(ts, CA_EVENT_CWND_RESTART);
+	ts->ssthresh = tcp_current_ssthresh(ts);
+	uint32_t restart = ts->cwnd < TCP_INIT_CWND ? ts->cwnd : TCP_INIT_CWND;
+	uint32_t cwnd = ts->cwnd;
+	while ((delta -= rto) > 0 && cwnd > restart)
+		cwnd >>= 1;
+	ts->cwnd = cwnd > restart ? cwnd : restart;
+	ts->cwnd_stamp = vs_now(ts->vs);
+	ts->cwnd_used = 0;
 }

@@ -14,7 +14,7 @@ struct seg {
 	const struct vs_addr *src, *dst;
 	uint16_t sport, dport, win, urp;
 	uint32_t seq, ack, end; /* end: seq + payload + SYN + FIN */
-	uint8_t flags;
+	uint8_t flags, tos;         /* tos: the IP header's, for ECN */
 	const uint8_t *raw, *data;
 	size_t raw_len;
 	uint32_t len;           /* payload bytes */
@@ -144,41 +144,22 @@ static void negotiate(struct tcp_sock *ts, const struct tcp_opts *o, bool active
 	}
 }
 
-static void listen_input(struct tcp_sock *l, const struct seg *s)
+void tcp_syn_child_init(struct tcp_sock *c, struct tcp_sock *l, const struct tcp_lseg *s,
+			uint32_t iss)
 {
 	struct vstack *vs = l->vs;
-	if (s->flags & TH_RST)
-		return;
-	if (s->flags & TH_ACK) {
-		tcp_send_reset_reply(vs, s->src, s->dst, s->raw, s->raw_len, s->end - s->seq);
-		return;
-	}
-	if (!(s->flags & TH_SYN))
-		return;
-	/* A full accept queue drops the SYN (the peer will retransmit). */
-	if (l->aq_len >= l->backlog + 1 && l->aq_len > 0)
-		return;
-	if (l->aq_len > l->backlog)
-		return;
-	int syn_max = vs->knobs.tcp_max_syn_backlog > 0 ? vs->knobs.tcp_max_syn_backlog : 1024;
-	if (l->synq_len >= syn_max)
-		return;
-	struct tcp_sock *c = tcp_sock_alloc(vs, l->family);
-	if (!c)
-		return;
 	inherit_options(c, l);
+	tcp_md5_inherit(c, l);
 	c->laddr = *s->dst;
 	c->raddr = *s->src;
 	c->lport = s->dport;
 	c->rport = s->sport;
 	c->bound = true;
-	c->parent = l;
-	l->synq_len++;
-	negotiate(c, &s->opt, false);
+	negotiate(c, s->opt, false);
 	c->irs = s->seq;
 	c->rcv_nxt = s->seq + 1;
 	c->rcv_wup = c->rcv_nxt;
-	c->iss = tcp_isn(vs, &c->laddr, c->lport, &c->raddr, c->rport);
+	c->iss = iss;
 	c->snd_una = c->snd_nxt = c->snd_max = c->iss;
 	c->snd_buf_seq = c->psh_seq = c->iss + 1;
 	c->snd_sml = c->iss;
@@ -193,11 +174,26 @@ static void listen_input(struct tcp_sock *l, const struct seg *s)
 	tcp_init_rcv_window(c, adv - (c->ts_ok ? TCP_TS_ALIGNED_LEN : 0));
 	if (!c->ws_ok)
 		c->rcv_wscale = 0;
+	c->rcv_adv = c->rcv_nxt + (c->rcv_wnd > 65535 ? 65535 : c->rcv_wnd);
 	c->segs_in = 1;
-	tcp_set_state(c, VWIRE_TCP_SYN_RECV);
 	c->first_rexmit_time = vs_now(vs);
-	tcp_send_syn(c);
-	tcp_arm_rexmit(c);
+}
+
+/* LISTEN: the SYN queue and SYN cookies (tcp_synq.c) decide; a segment
+ * for a half-open connection may come back as its socket. */
+static struct tcp_sock *listen_input(struct tcp_sock *l, const struct seg *s)
+{
+	/* SYN+FIN (no ACK, no RST): dropped, as Linux does; RFC 9293 would
+	 * ignore the FIN, but no real peer sends one (a scan's probe). */
+	if ((s->flags & (TH_SYN | TH_FIN | TH_ACK | TH_RST)) == (TH_SYN | TH_FIN))
+		return NULL;
+	struct tcp_lseg ls = {
+		.src = s->src, .dst = s->dst, .sport = s->sport, .dport = s->dport,
+		.win = s->win, .seq = s->seq, .ack = s->ack, .seglen = s->end - s->seq,
+		.flags = s->flags, .tos = s->tos, .opt = &s->opt, .raw = s->raw,
+		.raw_len = s->raw_len, .data = s->data, .len = s->len,
+	};
+	return tcp_synq_input(l, &ls);
 }
 
 static void become_established(struct tcp_sock *ts)
@@ -223,6 +219,16 @@ static void syn_sent_input(struct tcp_sock *ts, const struct seg *s)
 						     s->end - s->seq);
 			return;
 		}
+		/* RFC 7323 / Linux: an echoed timestamp from before our first SYN
+		 * or from the future marks a bogus SYN-ACK: reset it. */
+		uint32_t first_ts = (uint32_t)(ts->first_rexmit_time / 1000);
+		if (ts->ts_ok && s->opt.ts_ok && s->opt.tsecr &&
+		    (seq_lt(s->opt.tsecr, first_ts) || seq_gt(s->opt.tsecr, tcp_tsval(ts)))) {
+			if (!(s->flags & TH_RST))
+				tcp_send_reset_reply(vs, s->src, s->dst, s->raw, s->raw_len,
+						     s->end - s->seq);
+			return;
+		}
 		ack_ok = true;
 	}
 	if (s->flags & TH_RST) {
@@ -233,6 +239,7 @@ static void syn_sent_input(struct tcp_sock *ts, const struct seg *s)
 	if (!(s->flags & TH_SYN))
 		return;
 	negotiate(ts, &s->opt, true);
+	tcp_ecn_synack_input(ts, s->flags);
 	ts->irs = s->seq;
 	ts->rcv_nxt = s->seq + 1;
 	ts->rcv_wup = ts->rcv_nxt;
@@ -249,6 +256,7 @@ static void syn_sent_input(struct tcp_sock *ts, const struct seg *s)
 		return;
 	}
 	ts->snd_una = s->ack;
+	vs_sock_acked(vs, ts->fd, ts->snd_una); /* data that rode the SYN */
 	if (ts->retransmits == 0 && !ts->ts_ok)
 		tcp_rto_sample(&ts->rto, vs_now(vs) - ts->first_rexmit_time,
 			       vs->knobs.tcp_rto_min_us, TCP_RTO_MAX_US);
@@ -256,7 +264,10 @@ static void syn_sent_input(struct tcp_sock *ts, const struct seg *s)
 		tcp_rto_sample(&ts->rto, (int64_t)(tcp_tsval(ts) - s->opt.tsecr) * 1000,
 			       vs->knobs.tcp_rto_min_us, TCP_RTO_MAX_US);
 	become_established(ts);
-	tcp_send_ack(ts);
+	/* Fast Open: SYN data the SYN-ACK left unacknowledged goes again at
+	 * once, and that segment (or a waiting writer's) carries the ACK. */
+	if (!tcp_fastopen_synack(ts, &s->opt, s->data, s->len, (s->flags & TH_FIN) != 0))
+		tcp_send_ack(ts);
 	tcp_output(ts);
 	tcp_deliver_wakeup(ts);
 }
@@ -360,7 +371,11 @@ static bool ack_input(struct tcp_sock *ts, const struct seg *s, bool *gone)
 		if (win > ts->max_window)
 			ts->max_window = win;
 	}
-	if (seq_gt(s->ack, ts->snd_una)) {
+	uint32_t prior_snd_una = ts->snd_una;
+	int flag = (s->len ? ACKF_DATA : 0) | (window_update ? ACKF_WIN_UPDATE : 0);
+	if (seq_lt(s->ack, ts->snd_una)) {
+		tcp_recovery_old_ack(ts, s->ack, &s->opt);   /* SACK news only */
+	} else if (seq_gt(s->ack, ts->snd_una)) {
 		uint32_t acked = s->ack - ts->snd_una;
 		uint32_t data_end = ts->snd_buf_seq + (uint32_t)ts->sndbuf.len;
 		uint32_t data_acked_to = seq_min(s->ack, data_end);
@@ -372,36 +387,32 @@ static bool ack_input(struct tcp_sock *ts, const struct seg *s, bool *gone)
 		}
 		rtt_sample(ts, s);
 		ts->snd_una = s->ack;
+		vs_sock_acked(vs, ts->fd, ts->snd_una); /* zerocopy, timestamps */
 		if (seq_lt(ts->snd_nxt, ts->snd_una))
 			ts->snd_nxt = ts->snd_una;
 		ts->retransmits = 0;
 		ts->backoff = 0;
 		ts->probes = 0;
-		ts->lost_out = 0;
-		ts->delivered += (acked + (uint32_t)tcp_current_mss(ts) - 1) /
-				 (uint32_t)tcp_current_mss(ts);
 		ts->last_ack_recv_time = vs_now(vs);
-		if (ts->in_recovery) {
-			if (seq_geq(s->ack, ts->recover)) {
-				tcp_cc_on_recovery_end(ts);
-			} else {
-				/* NewReno partial ACK: resend the next hole. */
-				uint32_t len = seq_min(ts->snd_max, data_end) - ts->snd_una;
-				if (len > (uint32_t)tcp_current_mss(ts))
-					len = (uint32_t)tcp_current_mss(ts);
-				if (len)
-					tcp_send_segment(ts, ts->snd_una, len, TH_ACK, true);
-			}
-		} else {
-			tcp_cc_on_ack(ts, acked);
-		}
 		ts->dupacks = 0;
-		if (ts->tlp_high_seq && seq_geq(s->ack, ts->tlp_high_seq))
+		if (ts->packets_out || ts->sb.n) {
+			/* loss recovery and cwnd growth (tcp_recovery.c) */
+			tcp_recovery_ack(ts, s->ack, &s->opt, flag, prior_snd_una);
+		} else {
+			/* nothing on the scoreboard (a SYN's data) */
+			uint32_t mss = (uint32_t)tcp_current_mss(ts);
+			ts->delivered += (acked + mss - 1) / mss;
+			if (tcp_flight_size(ts) > 0)
+				tcp_arm_xmit_timer(ts, true);
+			else
+				vs_timer_cancel(vs, &ts->rexmit_timer);
+		}
+		if (ts->tlp_high_seq && !ts->sb.n && seq_geq(s->ack, ts->tlp_high_seq))
 			ts->tlp_high_seq = 0;
-		if (tcp_flight_size(ts) > 0)
-			tcp_arm_xmit_timer(ts, true);
-		else
+		if (tcp_flight_size(ts) == 0) {
 			vs_timer_cancel(vs, &ts->rexmit_timer);
+			tcp_chrono_stop(ts, TCP_CHRONO_BUSY);   /* idle if all is acked */
+		}
 		vs_timer_cancel(vs, &ts->persist_timer);
 		if (ts->fin_sent && seq_gt(s->ack, ts->fin_seq)) {
 			int before = ts->state;
@@ -412,22 +423,13 @@ static bool ack_input(struct tcp_sock *ts, const struct seg *s, bool *gone)
 			}
 		}
 		tcp_deliver_wakeup(ts);
-	} else if (s->ack == ts->snd_una && s->len == 0 && !(s->flags & TH_FIN) &&
-		   !window_update && tcp_flight_size(ts) > 0) {
-		ts->dupacks++;
-		if (ts->dupacks == vs->knobs.tcp_reordering && !ts->in_recovery) {
-			/* Fast retransmit (RFC 5681 3.2). */
-			tcp_cc_on_fast_retransmit(ts);
-			uint32_t data_end = ts->snd_buf_seq + (uint32_t)ts->sndbuf.len;
-			uint32_t len = seq_min(ts->snd_max, data_end) - ts->snd_una;
-			if (len > (uint32_t)tcp_current_mss(ts))
-				len = (uint32_t)tcp_current_mss(ts);
-			if (len)
-				tcp_send_segment(ts, ts->snd_una, len, TH_ACK, true);
-			tcp_arm_rexmit(ts);
-		} else if (ts->in_recovery) {
-			ts->cwnd++;   /* window inflation */
-		}
+	} else if (ts->packets_out || ts->sb.n) {
+		/* Same snd_una: a duplicate ACK, SACK news, or a window
+		 * update; tcp_recovery_ack tells them apart (RFC 5681 2). */
+		if (s->len == 0 && !(s->flags & TH_FIN) && !window_update)
+			ts->dupacks++;
+		tcp_recovery_ack(ts, s->ack, &s->opt, flag | ((s->flags & TH_FIN) ? ACKF_DATA : 0),
+				 prior_snd_una);
 	}
 	if (window_update && ts->snd_wnd > 0)
 		vs_timer_cancel(vs, &ts->persist_timer);
@@ -646,7 +648,7 @@ static void established_input(struct tcp_sock *ts, const struct seg *s)
 			challenge_ack(ts);     /* RFC 5961 3.2 */
 			return;
 		}
-		if (ts->state == VWIRE_TCP_SYN_RECV && ts->parent) {
+		if (ts->state == VWIRE_TCP_SYN_RECV && ts->parent && !tcp_fastopen_is_passive(ts)) {
 			tcp_done(ts);          /* embryonic: gone quietly */
 			return;
 		}
@@ -686,7 +688,7 @@ static void established_input(struct tcp_sock *ts, const struct seg *s)
 			return;
 		}
 		struct tcp_sock *l = ts->parent;
-		if (l && l->aq_len > l->backlog) {
+		if (l && l->aq_len > l->backlog && !ts->in_accept_queue) {
 			if (vs->knobs.tcp_abort_on_overflow) {
 				tcp_send_rst_for(ts);
 				tcp_done(ts);
@@ -696,24 +698,23 @@ static void established_input(struct tcp_sock *ts, const struct seg *s)
 		if (ts->retransmits == 0 && !(ts->ts_ok && s->opt.tsecr))
 			tcp_rto_sample(&ts->rto, vs_now(vs) - ts->first_rexmit_time,
 				       vs->knobs.tcp_rto_min_us, TCP_RTO_MAX_US);
-		ts->snd_una = s->ack;
+		/* A Fast Open child may have sent data: ack_input takes the rest. */
+		ts->snd_una = tcp_fastopen_is_passive(ts) ? ts->iss + 1 : s->ack;
 		ts->snd_wnd = (uint32_t)s->win << ts->snd_wscale;
 		ts->max_window = ts->snd_wnd;
 		ts->snd_wl1 = s->seq;
 		ts->snd_wl2 = s->ack;
 		rtt_sample(ts, s);
 		become_established(ts);
-		if (l)
+		if (l && !ts->in_accept_queue)
 			queue_to_accept(ts);
 		tcp_deliver_wakeup(ts);
 	}
 	bool gone = false;
 	if (!ack_input(ts, s, &gone))
 		return;
-	if (s->flags & TH_URG) {
-		ts->rcv_up = s->seq + s->urp;
-		ts->urg_data = true;
-	}
+	tcp_ecn_input(ts, s->flags, s->tos, s->len);
+	tcp_urg_input(ts, s->seq, s->urp, (s->flags & TH_URG) != 0, s->data, s->len);
 	ts->last_rcv_time = vs_now(vs);
 	switch (ts->state) {
 	case VWIRE_TCP_FIN_WAIT1:
@@ -764,6 +765,7 @@ void tcp_input(struct vstack *vs, const struct vs_addr *src, const struct vs_add
 	s.seq = get32(raw + 4);
 	s.ack = get32(raw + 8);
 	s.flags = raw[13];
+	s.tos = tos;
 	s.win = (uint16_t)(raw[14] << 8 | raw[15]);
 	s.urp = (uint16_t)(raw[18] << 8 | raw[19]);
 	s.raw = raw;
@@ -782,8 +784,12 @@ void tcp_input(struct vstack *vs, const struct vs_addr *src, const struct vs_add
 			tcp_send_reset_reply(vs, src, dst, raw, raw_len, s.end - s.seq);
 			return;
 		}
+		if (!tcp_md5_inbound_ok(ts, src, dst, raw, raw_len))
+			return;     /* RFC 2385: unsigned, unexpected or forged */
 		if (listener) {
-			listen_input(ts, &s);
+			struct tcp_sock *c = listen_input(ts, &s);
+			if (c)
+				established_input(c, &s);
 			return;
 		}
 		switch (ts->state) {
@@ -857,6 +863,8 @@ void tcp_icmp_error(struct vstack *vs, int family, int type, int code, uint32_t 
 			return;
 		int old = ts->mss_cache;
 		ts->pmtu = (int)mtu;
+		if (ts->state == VWIRE_TCP_SYN_SENT && tcp_fastopen_syn_too_big(ts))
+			return;        /* the SYN went again at once, without its data */
 		int mss = (int)mtu - hdr - (ts->ts_ok ? TCP_TS_ALIGNED_LEN : 0);
 		if (mss >= old)
 			return;
@@ -864,16 +872,22 @@ void tcp_icmp_error(struct vstack *vs, int family, int type, int code, uint32_t 
 		ts->mss_cache = mss < floor ? floor : mss;
 		if (ts->state != VWIRE_TCP_SYN_SENT && tcp_flight_size(ts) > 0) {
 			/* Resend what was too big at once (tcp_simple_retransmit). */
-			ts->snd_nxt = ts->snd_una;
 			ts->rtt_timing = false;
-			tcp_output(ts);
+			if (ts->sb.n) {
+				tcp_simple_retransmit(ts);
+			} else {
+				ts->snd_nxt = ts->snd_una;
+				tcp_output(ts);
+			}
 		}
 		return;
 	}
 	if (!unreach)
 		return;
 	int err = v4 ? unreach_errno_v4(code) : unreach_errno_v6(code);
-	if (ts->state == VWIRE_TCP_SYN_SENT || (ts->state == VWIRE_TCP_SYN_RECV && !ts->parent)) {
+	/* A Fast Open child not yet accepted fails like a handshake. */
+	if (ts->state == VWIRE_TCP_SYN_SENT || (ts->state == VWIRE_TCP_SYN_RECV &&
+	    (!ts->parent || tcp_fastopen_is_passive(ts)))) {
 		ts->error = err;          /* hard: the handshake fails */
 		tcp_done(ts);
 		return;

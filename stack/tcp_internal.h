@@ -9,6 +9,7 @@
 
 #include "host.h"
 #include "tcp.h"
+#include "tcp_fastopen.h"
 #include "tcp_options.h"
 #include "tcp_seq.h"
 
@@ -76,6 +77,61 @@ void tcp_rto_init(struct tcp_rto *r);
 void tcp_rto_sample(struct tcp_rto *r, int64_t rtt_us, int64_t min_us,
 		    int64_t max_us);
 
+/* ------------------------------------------------- loss scoreboard */
+/* One entry per transmitted chunk of the retransmission queue (Linux's
+ * skb), split where SACK blocks end so each is wholly SACKed or not. */
+#define SB_SACKED 0x01          /* TCPCB_SACKED_ACKED */
+#define SB_LOST 0x02            /* TCPCB_LOST */
+#define SB_RETRANS 0x04         /* a retransmission is in flight */
+#define SB_EVER_RETRANS 0x08
+#define SB_PSH 0x10
+#define SB_FIN 0x20
+struct tcp_sb_ent {
+	uint32_t start, end;        /* end includes the FIN */
+	int64_t xmit_us;            /* last (re)transmission */
+	uint16_t pcount;
+	uint8_t flags;
+};
+struct tcp_scoreboard {
+	struct tcp_sb_ent *v;
+	int n, cap;
+};
+/* RACK (RFC 8985) state */
+struct tcp_rack {
+	int64_t mstamp;             /* xmit time of the most recent delivered */
+	uint32_t end_seq, rtt_us;
+	bool advanced;
+	uint8_t reo_wnd_steps, reo_wnd_persist, dsack_seen;
+	uint32_t last_delivered;
+};
+
+/* What one ACK did to the scoreboard (Linux's FLAG_* subset). */
+#define ACKF_DATA 0x01
+#define ACKF_WIN_UPDATE 0x02
+#define ACKF_DATA_ACKED 0x04
+#define ACKF_RETRANS_DATA_ACKED 0x08
+#define ACKF_SYN_ACKED 0x10
+#define ACKF_DATA_SACKED 0x20
+#define ACKF_ECE 0x40
+#define ACKF_LOST_RETRANS 0x80
+#define ACKF_ORIG_SACK_ACKED 0x200
+#define ACKF_SND_UNA_ADVANCED 0x400
+#define ACKF_DSACKING 0x800
+#define ACKF_DSACK_TLP 0x1000
+#define ACKF_SET_XMIT_TIMER 0x2000
+#define ACKF_ACKED (ACKF_DATA_ACKED | ACKF_SYN_ACKED)
+#define ACKF_NOT_DUP (ACKF_DATA | ACKF_WIN_UPDATE | ACKF_ACKED)
+#define ACKF_CA_ALERT (ACKF_DATA_SACKED | ACKF_ECE | ACKF_DSACKING)
+#define ACKF_FORWARD_PROGRESS (ACKF_ACKED | ACKF_DATA_SACKED)
+struct tcp_ack_state {
+	int flag;
+	uint32_t acked_pcount, sacked_pcount, newly_lost;
+	uint32_t reord;             /* lowest sequence delivered out of order */
+	bool reord_valid;
+	int64_t first_ackt, last_ackt, first_sackt; /* xmit times, -1 none */
+	int dsack_segs;
+};
+
 /* ------------------------------------------------------------- TCB */
 struct tcp_sock {
 	struct vstack *vs;
@@ -115,6 +171,9 @@ struct tcp_sock {
 	struct tcp_reass reass;
 	bool fin_rcvd, ooo_fin; uint32_t ooo_fin_seq;
 	uint32_t rcv_up; bool urg_data;
+	uint8_t urg_state, urg_byte;    /* received urgent data (tcp_urg.c) */
+	bool oobinline;                 /* SO_OOBINLINE */
+	struct tcp_md5_keys *md5;       /* TCP_MD5SIG keys (tcp_md5.c), NULL: none */
 	uint32_t dsack[2]; bool dsack_pending;
 
 	/* options */
@@ -149,7 +208,24 @@ struct tcp_sock {
 
 	/* congestion */
 	uint32_t cwnd, ssthresh, cwnd_cnt;
-	int dupacks; uint32_t recover; bool in_recovery;
+	int dupacks; uint32_t recover; bool in_recovery; /* in_recovery: ca_state == Recovery */
+
+	/* loss recovery, as Linux counts it (tcp_sack.c, tcp_recovery.c,
+	 * tcp_rack.c); lost_out and retrans_out are with the statistics */
+	struct tcp_scoreboard sb;
+	uint32_t packets_out, sacked_out, fack; bool fack_valid;
+	uint8_t ca_state;
+	uint32_t high_seq, prior_cwnd, prior_ssthresh, prr_delivered, prr_out;
+	uint32_t undo_marker; int undo_retrans; bool undo_valid;
+	uint32_t retrans_stamp;          /* TS clock of the first retransmission; 0 none */
+	uint32_t reordering, reord_seen, dsack_dups, lost_total;
+	bool frto, tlp_retrans, is_cwnd_limited, reo_armed;
+	uint32_t max_packets_out, cwnd_usage_seq, cwnd_used; int64_t cwnd_stamp;
+	struct tcp_rack rack;
+	const struct tcp_cc_ops *cc;
+	uint64_t cc_priv[12];            /* the algorithm's own state */
+	/* busy / rwnd-limited / sndbuf-limited chronographs (tcp_info.c) */
+	int chrono_type; int64_t chrono_start, chrono_stat[3];
 
 	/* socket options */
 	bool nodelay, cork, keepalive_on, reuseaddr, reuseport, linger_on, quickack_opt;
@@ -170,13 +246,31 @@ struct tcp_sock {
 	uint64_t bytes_acked, bytes_received, bytes_sent, bytes_retrans;
 	uint32_t segs_out, segs_in, data_segs_out, data_segs_in, total_retrans;
 	uint32_t delivered, lost_out, retrans_out;
+
+	/* MSG_EOR boundaries not yet acknowledged (tcp_eor.c) */
+	struct tcp_eor_marks *eor_marks;
+
+	/* SYN flood defence (tcp_synq.c): a listener's request entries; a
+	 * cookie SYN-ACK's TSval carrying the options */
+	struct tcp_synq *synq;
+	bool cookie_ts; uint32_t cookie_tsval;
+
+	/* ECN (RFC 3168, tcp_ecn.c) */
+	bool ecn_ok;                     /* negotiated */
+	bool ecn_demand_cwr;             /* CE seen: ECE on what we send until CWR */
+	bool ecn_queue_cwr;              /* ECE seen: CWR on the next new data */
+
+	struct tcp_fastopen_sock tfo;   /* TCP Fast Open (tcp_fastopen.c) */
 };
 
 struct tcp_table {
 	struct tcp_sock *head;
 	int count;
+	int md5_sockets;                 /* sockets holding TCP_MD5SIG keys */
+	struct tcp_synflood_stats flood; /* tcp_synq.c's counters */
 	uint16_t next_ephemeral;
 	int64_t challenge_stamp; int challenge_count; /* global, as Linux */
+	struct tcp_fastopen_cache tfo_cache;          /* tcp_fastopen.c */
 };
 
 /* tcp_table.c */
@@ -233,17 +327,172 @@ void tcp_enter_timewait(struct tcp_sock *ts);
 void tcp_arm_fin_wait2(struct tcp_sock *ts);
 int64_t tcp_rto_us(const struct tcp_sock *ts);
 
-/* tcp_cc.c: Reno/NewReno core; hooks for part 2's CUBIC/SACK/RACK. */
+/* tcp_cc.c: the congestion-control interface and its dispatch. */
+#define TCP_CA_OPEN 0
+#define TCP_CA_DISORDER 1
+#define TCP_CA_CWR 2
+#define TCP_CA_RECOVERY 3
+#define TCP_CA_LOSS 4
+#define TCP_INFINITE_SSTHRESH 0x7fffffff
+enum tcp_ca_event { CA_EVENT_TX_START, CA_EVENT_CWND_RESTART, CA_EVENT_COMPLETE_CWR,
+		    CA_EVENT_LOSS };
+struct tcp_cc_ops {
+	const char *name;
+	void (*init)(struct tcp_sock *ts);
+	uint32_t (*ssthresh)(struct tcp_sock *ts);      /* on loss */
+	void (*cong_avoid)(struct tcp_sock *ts, uint32_t acked);
+	uint32_t (*undo_cwnd)(struct tcp_sock *ts);
+	void (*set_state)(struct tcp_sock *ts, int new_state);
+	void (*cwnd_event)(struct tcp_sock *ts, enum tcp_ca_event ev);
+	void (*pkts_acked)(struct tcp_sock *ts, uint32_t pkts, int64_t rtt_us);
+};
+extern const struct tcp_cc_ops tcp_reno_ops, tcp_cubic_ops;
+/* tcp_cubic.c's window function, exposed for its unit test */
+uint64_t tcp_cubic_root(uint64_t a);
+uint32_t tcp_cubic_target(uint32_t origin, uint32_t K, uint64_t t);
+uint32_t tcp_cubic_K(uint32_t wmax, uint32_t cwnd);
+const struct tcp_cc_ops *tcp_cc_find(const char *name);
 void tcp_cc_init(struct tcp_sock *ts);
-void tcp_cc_on_ack(struct tcp_sock *ts, uint32_t acked);
-void tcp_cc_on_rto(struct tcp_sock *ts);
-void tcp_cc_on_fast_retransmit(struct tcp_sock *ts);
-void tcp_cc_on_recovery_end(struct tcp_sock *ts);
-uint32_t tcp_flight_size(const struct tcp_sock *ts);
+void tcp_cc_select(struct tcp_sock *ts);           /* from ts->cong_name */
+void tcp_cc_set_state(struct tcp_sock *ts, int state);
+void tcp_cc_event(struct tcp_sock *ts, enum tcp_ca_event ev);
+bool tcp_is_cwnd_limited(const struct tcp_sock *ts);
+uint32_t tcp_slow_start(struct tcp_sock *ts, uint32_t acked);
+void tcp_cong_avoid_ai(struct tcp_sock *ts, uint32_t w, uint32_t acked);
+void tcp_cwnd_validate(struct tcp_sock *ts, bool is_cwnd_limited);
+void tcp_cc_before_send(struct tcp_sock *ts);      /* restart after idle */
+uint32_t tcp_cc_ssthresh(struct tcp_sock *ts);
+void tcp_cc_cong_avoid(struct tcp_sock *ts, uint32_t acked);
+uint32_t tcp_cc_undo_cwnd(struct tcp_sock *ts);
+void tcp_cc_pkts_acked(struct tcp_sock *ts, uint32_t pkts, int64_t rtt_us);
+uint32_t tcp_current_ssthresh(const struct tcp_sock *ts);
+uint32_t tcp_flight_size(const struct tcp_sock *ts);  /* bytes snd_max - snd_una */
+uint32_t tcp_packets_in_flight(const struct tcp_sock *ts);
+
+/* tcp_sack.c: the scoreboard */
+void tcp_sb_free(struct tcp_sock *ts);
+void tcp_sb_on_send(struct tcp_sock *ts, uint32_t seq, uint32_t len, bool fin, bool psh);
+int tcp_sb_split(struct tcp_sock *ts, int i, uint32_t at);
+int tcp_sb_find(const struct tcp_sock *ts, uint32_t seq);
+void tcp_sb_sacktag(struct tcp_sock *ts, const uint32_t blocks[][2], int n,
+		    uint32_t ack, struct tcp_ack_state *st);
+void tcp_sb_clean(struct tcp_sock *ts, uint32_t ack, struct tcp_ack_state *st);
+void tcp_sb_mark_lost(struct tcp_sock *ts, int i);
+void tcp_sb_mark_lost_6675(struct tcp_sock *ts);
+uint32_t tcp_sb_pcount(const struct tcp_sock *ts, uint32_t len);
+void tcp_check_sack_reordering(struct tcp_sock *ts, uint32_t low_seq, bool ts_based);
+uint32_t tcp_highest_sack_seq(const struct tcp_sock *ts);
+
+/* tcp_rack.c */
+void tcp_rack_advance(struct tcp_sock *ts, uint8_t flags, uint32_t end_seq, int64_t xmit_us);
+uint32_t tcp_rack_reo_wnd(const struct tcp_sock *ts);
+void tcp_rack_detect_loss(struct tcp_sock *ts, uint32_t *reo_timeout);
+bool tcp_rack_mark_lost(struct tcp_sock *ts);
+void tcp_rack_update_reo_wnd(struct tcp_sock *ts, struct tcp_ack_state *st);
+void tcp_rack_reo_timeout(struct tcp_sock *ts);
+
+/* tcp_recovery.c: the ACK's part in loss recovery, PRR, RTO recovery */
+void tcp_recovery_ack(struct tcp_sock *ts, uint32_t ack, const struct tcp_opts *o,
+		      int flag, uint32_t prior_snd_una);
+void tcp_recovery_old_ack(struct tcp_sock *ts, uint32_t ack, const struct tcp_opts *o);
+void tcp_enter_loss(struct tcp_sock *ts);
+void tcp_xmit_retransmit_queue(struct tcp_sock *ts);
+int tcp_retransmit_ent(struct tcp_sock *ts, int i, uint32_t segs);
+void tcp_enter_recovery(struct tcp_sock *ts);
+void tcp_cwnd_reduction(struct tcp_sock *ts, uint32_t newly_acked_sacked,
+			uint32_t newly_lost, int flag);
+void tcp_simple_retransmit(struct tcp_sock *ts);
+void tcp_info_fill_recovery(const struct tcp_sock *ts, struct tcp_info *ti);
+#define TCP_CHRONO_UNSPEC 0
+#define TCP_CHRONO_BUSY 1
+#define TCP_CHRONO_RWND_LIMITED 2
+#define TCP_CHRONO_SNDBUF_LIMITED 3
+void tcp_chrono_start(struct tcp_sock *ts, int type);
+void tcp_chrono_stop(struct tcp_sock *ts, int type);
 
 /* tcp_isn.c */
 uint32_t tcp_isn(const struct vstack *vs, const struct vs_addr *laddr, uint16_t lport,
 		 const struct vs_addr *raddr, uint16_t rport);
+
+/* tcp_eor.c: MSG_EOR boundaries; a segment never crosses one. */
+void tcp_eor_mark(struct tcp_sock *ts, uint32_t seq);
+uint32_t tcp_eor_clamp(struct tcp_sock *ts, uint32_t seq, uint32_t len);
+bool tcp_eor_boundary(const struct tcp_sock *ts, uint32_t seq);
+void tcp_eor_free(struct tcp_sock *ts);
+
+/* tcp_notsent.c: TCP_NOTSENT_LOWAT and the size goal of queued chunks. */
+uint32_t tcp_notsent_lowat(const struct tcp_sock *ts); /* UINT32_MAX: none */
+uint32_t tcp_notsent_bytes(const struct tcp_sock *ts);
+uint32_t tcp_size_goal(const struct tcp_sock *ts);
+size_t tcp_notsent_room(const struct tcp_sock *ts, size_t want);
+bool tcp_notsent_writable(const struct tcp_sock *ts);
+
+/* tcp_synq.c: a segment for a listener, as tcp_input parsed it. */
+struct tcp_lseg {
+	const struct vs_addr *src, *dst;
+	uint16_t sport, dport, win;
+	uint32_t seq, ack, seglen;      /* seglen: payload + SYN + FIN */
+	uint8_t flags, tos;
+	const struct tcp_opts *opt;
+	const uint8_t *raw;
+	size_t raw_len;
+	const uint8_t *data;            /* payload (SYN data for Fast Open) */
+	uint32_t len;
+};
+/* The socket a SYN (or a request, or a cookie) stands for, not yet sent
+ * anything, not in any state; iss is our initial sequence number. */
+void tcp_syn_child_init(struct tcp_sock *c, struct tcp_sock *l, const struct tcp_lseg *s,
+			uint32_t iss);
+/* A segment for a listener: the socket (a promoted request, a cookie's)
+ * that must now process it, or NULL when the listener dealt with it. */
+struct tcp_sock *tcp_synq_input(struct tcp_sock *l, const struct tcp_lseg *s);
+void tcp_synq_free(struct tcp_sock *l);
+int tcp_synq_len(const struct tcp_sock *l);
+/* Appends the listener's requests (as SYN-RECEIVED) to out[n..max). */
+int tcp_synq_list(struct tcp_sock *l, struct vwire_conn *out, int n, int max);
+
+/* tcp_ecn.c (RFC 3168) */
+bool tcp_ecn_syn_ok(const struct vstack *vs, uint8_t flags, uint8_t tos);
+uint8_t tcp_ecn_syn_flags(struct tcp_sock *ts);          /* for SYN / SYN-ACK */
+void tcp_ecn_synack_input(struct tcp_sock *ts, uint8_t flags); /* active open */
+/* Outgoing non-SYN segment: adds ECE/CWR to *flags, returns the ECN
+ * codepoint for the IP header. */
+uint8_t tcp_ecn_output(struct tcp_sock *ts, uint8_t *flags, uint32_t seq, uint32_t len,
+		       bool retrans);
+/* Incoming segment in a synchronized state. */
+void tcp_ecn_input(struct tcp_sock *ts, uint8_t flags, uint8_t tos, uint32_t len);
+/* An ECE arrived: the CWR state and its cwnd reduction (Linux's
+ * tcp_enter_cwr; a no-op while already reducing). */
+void tcp_ecn_enter_cwr(struct tcp_sock *ts);
+
+/* tcp_urg.c: received urgent data as Linux keeps it (one byte out of
+ * band at the urgent mark, BSD pointer semantics). */
+void tcp_urg_input(struct tcp_sock *ts, uint32_t seq, uint16_t urp, bool urg,
+		   const uint8_t *data, uint32_t len);
+/* Before an in-band read: drops the urgent byte at the head (unless
+ * SO_OOBINLINE or peeking: *skip then says where the read starts) and
+ * returns how many bytes may be read before the mark. */
+size_t tcp_urg_readable(struct tcp_sock *ts, bool peek, size_t *skip);
+void tcp_urg_after_read(struct tcp_sock *ts);
+bool tcp_urg_at_head(const struct tcp_sock *ts);  /* mark at the read point */
+
+/* tcp_md5.c: TCP MD5 signatures (RFC 2385). */
+int tcp_md5_setsockopt(struct tcp_sock *ts, int name, const void *val, unsigned len);
+void tcp_md5_inherit(struct tcp_sock *child, const struct tcp_sock *listener);
+void tcp_md5_free(struct tcp_sock *ts);
+/* Whether a received segment passes RFC 2385 for socket ts (which may be a
+ * listener): signed iff ts has a key for the peer, with a good digest. */
+bool tcp_md5_inbound_ok(struct tcp_sock *ts, const struct vs_addr *src,
+			const struct vs_addr *dst, const uint8_t *seg, size_t len);
+/* For send_raw: the key for a segment from local to remote (NULL: none);
+ * the options rewritten to carry the signature (returns their length);
+ * and the signature written into the finished segment. */
+const struct tcp_md5_key *tcp_md5_key_for(struct vstack *vs, const struct vs_addr *local,
+					  uint16_t lport, const struct vs_addr *remote,
+					  uint16_t rport);
+size_t tcp_md5_options(uint8_t out[40], const uint8_t *opts, size_t optlen, bool syn);
+void tcp_md5_sign(const struct tcp_md5_key *key, const struct vs_addr *src,
+		  const struct vs_addr *dst, uint8_t *seg, size_t len);
 
 /* tcp_input.c helpers shared with the timers */
 void tcp_deliver_wakeup(struct tcp_sock *ts);

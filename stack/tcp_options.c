@@ -16,9 +16,25 @@ static void put32(uint8_t *p, uint32_t v)
 	p[3] = v;
 }
 
+/* A Fast Open cookie counts only in a SYN and with an even length of
+ * 4..16 bytes; an empty one is a request (RFC 7413 4.1.1, as Linux). */
+static void parse_fastopen(struct tcp_opts *o, const uint8_t *cookie, int len, bool syn,
+			   bool exp)
+{
+	if (!syn || len < 0 || (len & 1))
+		return;
+	if (len >= 4 && len <= 16)
+		memcpy(o->fo_cookie, cookie, (size_t)len);
+	else if (len != 0)
+		len = -1;
+	o->fo_len = len;
+	o->fo_exp = exp;
+}
+
 bool tcp_opts_parse(const uint8_t *p, size_t len, bool syn, struct tcp_opts *o)
 {
 	memset(o, 0, sizeof(*o));
+	o->fo_len = -1;
 	size_t i = 0;
 	while (i < len) {
 		uint8_t kind = p[i];
@@ -65,6 +81,13 @@ bool tcp_opts_parse(const uint8_t *p, size_t len, bool syn, struct tcp_opts *o)
 					o->nsack++;
 				}
 			}
+			break;
+		case TCPOPT_FASTOPEN_KIND:
+			parse_fastopen(o, v, olen - 2, syn, false);
+			break;
+		case TCPOPT_EXP_KIND:
+			if (olen >= 4 && (v[0] << 8 | v[1]) == TCPOPT_FASTOPEN_EXP_MAGIC)
+				parse_fastopen(o, v + 2, olen - 4, syn, true);
 			break;
 		default:
 			break;

@@ -14,6 +14,9 @@
 #define TCPOPT_SACK_PERM 4
 #define TCPOPT_SACK 5
 #define TCPOPT_TS 8
+#define TCPOPT_FASTOPEN_KIND 34
+#define TCPOPT_EXP_KIND 254
+#define TCPOPT_FASTOPEN_EXP_MAGIC 0xF989
 
 #define TCP_MAX_SACK_BLOCKS 4
 #define TCP_TS_ALIGNED_LEN 12 /* nop, nop, TS */
@@ -25,6 +28,11 @@ struct tcp_opts {
 	uint32_t tsval, tsecr;
 	int nsack;
 	uint32_t sack[TCP_MAX_SACK_BLOCKS][2]; /* left, right edges */
+	/* Fast Open (RFC 7413 kind 34, or 254 with magic 0xF989): fo_len -1
+	 * when absent or malformed, 0 for a cookie request. */
+	int fo_len;
+	bool fo_exp;
+	uint8_t fo_cookie[16];
 };
 
 /* Parses the options area; returns false on a malformed option list. */

@@ -56,7 +56,12 @@ static void send_raw(struct vstack *vs, const struct vs_addr *src, const struct 
 		     uint8_t flags, uint16_t win, uint16_t urp, const uint8_t *opts,
 		     size_t optlen, const uint8_t *payload, size_t plen, uint8_t tos)
 {
-	uint8_t hdr[60];
+	uint8_t hdr[60], signed_opts[40];
+	const struct tcp_md5_key *md5 = tcp_md5_key_for(vs, src, sport, dst, dport);
+	if (md5) { /* RFC 2385: the signature rides in front (tcp_md5.c) */
+		optlen = tcp_md5_options(signed_opts, opts, optlen, flags & TH_SYN);
+		opts = signed_opts;
+	}
 	size_t hl = TCP_HDR_LEN + optlen;
 	put16(hdr, sport);
 	put16(hdr + 2, dport);
@@ -67,7 +72,8 @@ static void send_raw(struct vstack *vs, const struct vs_addr *src, const struct 
 	put16(hdr + 14, win);
 	put16(hdr + 16, 0);
 	put16(hdr + 18, urp);
-	memcpy(hdr + TCP_HDR_LEN, opts, optlen);
+	if (optlen) /* opts may be NULL then: memcpy(NULL, 0) is undefined */
+		memcpy(hdr + TCP_HDR_LEN, opts, optlen);
 	/* One contiguous buffer: header then payload. */
 	uint8_t buf[60 + 65536];
 	uint8_t *seg = plen + hl <= sizeof(buf) ? buf : NULL;
@@ -76,6 +82,8 @@ static void send_raw(struct vstack *vs, const struct vs_addr *src, const struct 
 	memcpy(seg, hdr, hl);
 	if (plen)
 		memcpy(seg + hl, payload, plen);
+	if (md5)
+		tcp_md5_sign(md5, src, dst, seg, hl + plen);
 	put16(seg + 16, tcp_checksum(src, dst, seg, hl + plen));
 	vs_ip_output(vs, src, dst, IPPROTO_TCP, tos, seg, hl + plen);
 }
@@ -175,11 +183,15 @@ int tcp_send_segment(struct tcp_sock *ts, uint32_t seq, uint32_t len, uint8_t fl
 		uint32_t off = ts->snd_up - seq;
 		urp = off > 65535 ? 65535 : (uint16_t)off;
 	}
+	uint8_t ect = tcp_ecn_output(ts, &flags, seq, len, retrans); /* tcp_ecn.c */
+	if (len || (flags & TH_FIN))   /* onto the scoreboard (tcp_sack.c) */
+		tcp_sb_on_send(ts, seq, len, flags & TH_FIN, flags & TH_PSH);
 	send_raw(ts->vs, &ts->laddr, &ts->raddr, ts->lport, ts->rport, seq, ts->rcv_nxt,
-		 flags, win, urp, opts, ol, payload, len, (uint8_t)ts->tos);
+		 flags, win, urp, opts, ol, payload, len, (uint8_t)((ts->tos & ~3) | ect));
 	ts->segs_out++;
 	ts->last_snd_time = vs_now(ts->vs);
 	if (len) {
+		vs_sock_transmitted(ts->vs, ts->fd, seq, payload, len);
 		ts->data_segs_out++;
 		ts->bytes_sent += len;
 		ts->last_data_sent = vs_now(ts->vs);
@@ -222,22 +234,35 @@ void tcp_send_syn(struct tcp_sock *ts)
 	o.mss = ts->advmss;
 	o.sack_ok = ts->sack_ok;
 	o.ts_ok = ts->ts_ok;
-	o.tsval = tcp_tsval(ts);
+	o.tsval = ts->cookie_ts ? ts->cookie_tsval : tcp_tsval(ts); /* tcp_synq.c */
 	o.tsecr = synack ? ts->ts_recent : 0;
 	o.ws_ok = ts->ws_ok;
 	o.ws = ts->rcv_wscale;
 	uint8_t opts[40];
 	size_t ol = tcp_opts_build_syn(opts, &o);
+	/* Fast Open: the cookie option, and the data a client's SYN carries. */
+	uint32_t syn_data = 0;
+	ol += tcp_fastopen_syn_options(ts, opts + ol, sizeof(opts) - ol, &syn_data);
+	uint8_t payload[1500];
+	if (syn_data > sizeof(payload))
+		syn_data = sizeof(payload);
+	if (syn_data)
+		tcp_buf_copy(&ts->sndbuf, 0, payload, syn_data);
 	uint16_t win = (uint16_t)(ts->rcv_wnd > 65535 ? 65535 : ts->rcv_wnd);
 	ts->rcv_adv = ts->rcv_nxt + win;
 	send_raw(vs, &ts->laddr, &ts->raddr, ts->lport, ts->rport, ts->iss,
-		 synack ? ts->rcv_nxt : 0, synack ? (TH_SYN | TH_ACK) : TH_SYN, win, 0,
-		 opts, ol, NULL, 0, (uint8_t)ts->tos);
+		 synack ? ts->rcv_nxt : 0,
+		 (synack ? (TH_SYN | TH_ACK) : TH_SYN) | tcp_ecn_syn_flags(ts), win, 0,
+		 opts, ol, syn_data ? payload : NULL, syn_data, (uint8_t)ts->tos);
 	ts->segs_out++;
 	ts->last_snd_time = vs_now(vs);
 	if (seq_leq(ts->snd_nxt, ts->iss)) {
-		ts->snd_nxt = ts->iss + 1;
+		ts->snd_nxt = ts->iss + 1 + syn_data;
 		ts->snd_max = seq_max(ts->snd_max, ts->snd_nxt);
+	}
+	if (syn_data) {
+		ts->data_segs_out++;
+		ts->bytes_sent += syn_data;
 	}
 	if (synack)
 		after_ack_sent(ts);
@@ -336,18 +361,30 @@ void tcp_output(struct tcp_sock *ts)
 	case VWIRE_TCP_LAST_ACK:
 	case VWIRE_TCP_CLOSING:
 		break;
+	case VWIRE_TCP_SYN_RECV:
+		if (tcp_fastopen_is_passive(ts))
+			break;     /* a Fast Open child may send before the ACK */
+		return;
 	default:
 		return;
 	}
 	int mss = tcp_current_mss(ts);
-	bool sent = false, sent_new = false;
+	bool sent = false, sent_new = false, cwnd_limited = false;
+	tcp_cc_before_send(ts);
 	for (;;) {
 		uint32_t data_end = ts->snd_buf_seq + (uint32_t)ts->sndbuf.len;
 		uint32_t avail = seq_lt(ts->snd_nxt, data_end) ? data_end - ts->snd_nxt : 0;
-		uint32_t cwnd_bytes = ts->cwnd * (uint32_t)mss;
-		uint32_t wnd = ts->snd_wnd < cwnd_bytes ? ts->snd_wnd : cwnd_bytes;
-		uint32_t wnd_end = ts->snd_una + wnd;
+		/* cwnd counts packets in flight (RFC 6675 pipe, as Linux) */
+		uint32_t in_flight = tcp_packets_in_flight(ts);
+		if (in_flight >= ts->cwnd && (avail || (ts->fin_queued && !ts->fin_sent))) {
+			cwnd_limited = true;
+			break;
+		}
+		uint32_t quota = (ts->cwnd - in_flight) * (uint32_t)mss;
+		uint32_t wnd_end = ts->snd_una + ts->snd_wnd;
 		uint32_t usable = seq_gt(wnd_end, ts->snd_nxt) ? wnd_end - ts->snd_nxt : 0;
+		if (usable > quota)
+			usable = quota;
 		uint32_t len = avail < (uint32_t)mss ? avail : (uint32_t)mss;
 		bool cut = false;
 		if (len > usable) {
@@ -364,6 +401,7 @@ void tcp_output(struct tcp_sock *ts)
 		bool retrans = seq_lt(ts->snd_nxt, ts->snd_max);
 		if (!retrans && !cut && len == (uint32_t)mss && avail > len)
 			len = gso_extend(ts, avail, usable, mss);
+		len = tcp_eor_clamp(ts, ts->snd_nxt, len);
 		bool fin = ts->fin_queued && !cut && ts->snd_nxt + len == ts->fin_seq;
 		if (!may_send(ts, len, avail, fin, mss))
 			break;
@@ -373,8 +411,10 @@ void tcp_output(struct tcp_sock *ts)
 		 * windows let out now when the writes before it are complete. */
 		bool window_limited = !retrans && seq_lt(end, data_end) &&
 				      usable - len < (uint32_t)mss && !ts->more_pending &&
-				      seq_geq(ts->psh_seq, end);
-		if (len && (end == ts->psh_seq || cut || window_limited))
+				      seq_geq(ts->psh_seq, end) &&
+				      ts->ca_state < TCP_CA_RECOVERY; /* PRR's trickle: no */
+		if (len && (end == ts->psh_seq || cut || window_limited ||
+			    tcp_eor_boundary(ts, end)))
 			flags |= TH_PSH;
 		if (fin)
 			flags |= TH_FIN;
@@ -402,6 +442,23 @@ void tcp_output(struct tcp_sock *ts)
 			break;
 	}
 	ts->push_once = false;
+	{
+		/* chronographs: busy while data waits, rwnd-limited when the
+		 * peer's window is what holds it (tcp_info.c) */
+		uint32_t data_end = ts->snd_buf_seq + (uint32_t)ts->sndbuf.len;
+		uint32_t left = seq_lt(ts->snd_nxt, data_end) ? data_end - ts->snd_nxt : 0;
+		uint32_t wnd_end = ts->snd_una + ts->snd_wnd;
+		uint32_t room = seq_gt(wnd_end, ts->snd_nxt) ? wnd_end - ts->snd_nxt : 0;
+		if (sent_new || left)
+			tcp_chrono_start(ts, TCP_CHRONO_BUSY);
+		if (left && room < (left < (uint32_t)mss ? left : (uint32_t)mss))
+			tcp_chrono_start(ts, TCP_CHRONO_RWND_LIMITED);
+		else
+			tcp_chrono_stop(ts, TCP_CHRONO_RWND_LIMITED);
+	}
+	cwnd_limited |= tcp_packets_in_flight(ts) >= ts->cwnd;
+	if (sent_new || cwnd_limited)
+		tcp_cwnd_validate(ts, cwnd_limited);
 	if (sent_new)
 		tcp_arm_xmit_timer(ts, false);
 	else if (sent && !vs_timer_armed(&ts->rexmit_timer))

@@ -57,13 +57,14 @@ struct tcp_sock *tcp_sock_alloc(struct vstack *vs, int family)
 	ts->keepidle = vs->knobs.tcp_keepalive_time;
 	ts->keepintvl = vs->knobs.tcp_keepalive_intvl;
 	ts->keepcnt = vs->knobs.tcp_keepalive_probes;
-	ts->notsent_lowat = vs->knobs.tcp_notsent_lowat;
+	ts->notsent_lowat = 0; /* 0: the sysctl applies (tcp_notsent.c) */
 	snprintf(ts->cong_name, sizeof(ts->cong_name), "%s",
 		 vs->knobs.tcp_congestion_control[0] ? vs->knobs.tcp_congestion_control : "cubic");
 	ts->ato_us = TCP_ATO_MIN_US;
 	tcp_rto_init(&ts->rto);
 	tcp_cc_init(ts);
 	tcp_timers_init(ts);
+	tcp_fastopen_sock_init(ts);
 	tcp_table_link(vs, ts);
 	return ts;
 }
@@ -79,6 +80,8 @@ void tcp_set_state(struct tcp_sock *ts, int state)
 	if (old == state)
 		return;
 	ts->state = state;
+	if (old == VWIRE_TCP_SYN_RECV)
+		tcp_fastopen_child_done(ts); /* leaves the listener's Fast Open queue */
 	struct vwire_conn c;
 	tcp_conn_describe(ts, &c);
 	vs_report_state(ts->vs, &c, old, state);
@@ -126,10 +129,16 @@ void tcp_destroy(struct tcp_sock *ts)
 		}
 	}
 	tcp_timers_cancel_all(ts);
+	tcp_fastopen_child_done(ts);
+	tcp_fastopen_forget_listener(ts);
 	tcp_table_unlink(vs, ts);
 	tcp_buf_free(&ts->sndbuf);
 	tcp_buf_free(&ts->rcvbuf);
 	tcp_reass_clear(&ts->reass);
+	tcp_sb_free(ts);
+	tcp_eor_free(ts);
+	tcp_synq_free(ts);
+	tcp_md5_free(ts);
 	free(ts);
 }
 
@@ -171,7 +180,8 @@ void tcp_close(struct vstack *vs, struct tcp_sock *ts)
 	case VWIRE_TCP_LISTEN:
 		/* Established children waiting in the queue get a RST. */
 		for (struct tcp_sock *c = ts->aq_head; c; c = c->aq_next)
-			if (c->state == VWIRE_TCP_ESTABLISHED || c->state == VWIRE_TCP_CLOSE_WAIT)
+			if (c->state == VWIRE_TCP_ESTABLISHED || c->state == VWIRE_TCP_CLOSE_WAIT ||
+			    (c->state == VWIRE_TCP_SYN_RECV && tcp_fastopen_is_passive(c)))
 				tcp_send_rst_for(c);
 		tcp_set_state(ts, VWIRE_TCP_CLOSE);
 		tcp_destroy(ts);
@@ -219,7 +229,7 @@ int tcp_connect(struct vstack *vs, struct tcp_sock *ts, const struct vs_addr *ad
 	switch (ts->state) {
 	case VWIRE_TCP_SYN_SENT:
 	case VWIRE_TCP_SYN_RECV:
-		return -EALREADY;
+		return tcp_fastopen_connect_state(ts); /* -EALREADY, or -EISCONN if deferred */
 	case VWIRE_TCP_CLOSE:
 		if (ts->connect_started) {
 			/* A previous attempt ended: report how, once. */
@@ -264,6 +274,8 @@ int tcp_connect(struct vstack *vs, struct tcp_sock *ts, const struct vs_addr *ad
 	ts->error = 0;
 	tcp_init_rcv_window(ts, 0);
 	tcp_set_state(ts, VWIRE_TCP_SYN_SENT);
+	if (tcp_fastopen_defer_connect(ts))
+		return 0;      /* TCP_FASTOPEN_CONNECT: the first write sends the SYN */
 	ts->first_rexmit_time = vs_now(vs);
 	tcp_send_syn(ts);
 	tcp_arm_rexmit(ts);
@@ -294,8 +306,11 @@ ssize_t tcp_send(struct vstack *vs, struct tcp_sock *ts, const void *buf, size_t
 	if (ts->shut_wr)
 		return -EPIPE;
 	switch (ts->state) {
-	case VWIRE_TCP_SYN_SENT:
 	case VWIRE_TCP_SYN_RECV:
+		if (tcp_fastopen_is_passive(ts))
+			break;     /* a Fast Open child may send before the ACK */
+		return -EAGAIN;
+	case VWIRE_TCP_SYN_SENT:
 		return -EAGAIN;
 	case VWIRE_TCP_ESTABLISHED:
 	case VWIRE_TCP_CLOSE_WAIT:
@@ -306,14 +321,34 @@ ssize_t tcp_send(struct vstack *vs, struct tcp_sock *ts, const void *buf, size_t
 	if (len == 0)
 		return 0;
 	size_t limit = sndbuf_room(ts);
-	size_t n = tcp_buf_append(&ts->sndbuf, buf, len, limit);
-	if (n == 0)
-		return -EAGAIN;
 	/* MSG_MORE: more is coming, so this call neither pushes a partial
 	 * segment nor marks PSH (an ACK arriving later may still send it). */
 	ts->more_pending = (flags & MSG_MORE) != 0;
+	size_t n = 0;
+	if (tcp_notsent_lowat(ts) == UINT32_MAX) {
+		n = tcp_buf_append(&ts->sndbuf, buf, len, limit);
+	} else {
+		/* Chunk by chunk, each pushed as filled (tcp_notsent.c). */
+		for (;;) {
+			size_t room = tcp_notsent_room(ts, len - n);
+			size_t put = room ? tcp_buf_append(&ts->sndbuf, (const uint8_t *)buf + n,
+							   room, limit) : 0;
+			n += put;
+			if (!put || n >= len)
+				break;
+			if (!ts->more_pending)
+				ts->psh_seq = ts->snd_buf_seq + (uint32_t)ts->sndbuf.len;
+			tcp_output(ts);
+		}
+	}
+	if (n == 0) {
+		ts->more_pending = false;
+		return -EAGAIN;
+	}
 	if (!ts->more_pending)
 		ts->psh_seq = ts->snd_buf_seq + (uint32_t)ts->sndbuf.len;
+	if ((flags & MSG_EOR) && n == len)
+		tcp_eor_mark(ts, ts->snd_buf_seq + (uint32_t)ts->sndbuf.len);
 	if (flags & MSG_OOB) {
 		ts->snd_up = ts->psh_seq;
 		ts->urg_pending = true;
@@ -344,12 +379,14 @@ ssize_t tcp_recv(struct vstack *vs, struct tcp_sock *ts, void *buf, size_t len, 
 {
 	if (ts->state == VWIRE_TCP_LISTEN)
 		return -ENOTCONN;
-	if (ts->rcvbuf.len > 0) {
-		size_t n = len < ts->rcvbuf.len ? len : ts->rcvbuf.len;
+	size_t skip, avail = ts->rcvbuf.len ? tcp_urg_readable(ts, flags & MSG_PEEK, &skip) : 0;
+	if (avail > 0) {
+		size_t n = len < avail ? len : avail;
 		if (buf && !(flags & MSG_TRUNC))
-			tcp_buf_copy(&ts->rcvbuf, 0, buf, n);
+			tcp_buf_copy(&ts->rcvbuf, skip, buf, n);
 		if (!(flags & MSG_PEEK)) {
 			tcp_buf_drop(&ts->rcvbuf, n);
+			tcp_urg_after_read(ts);
 			maybe_window_update(ts);
 		}
 		return (ssize_t)n;
@@ -387,6 +424,7 @@ int tcp_shutdown(struct vstack *vs, struct tcp_sock *ts, int how)
 			tcp_destroy(c);
 		}
 		ts->aq_tail = NULL;
+		tcp_synq_free(ts);     /* half-open requests go too */
 		tcp_set_state(ts, VWIRE_TCP_CLOSE);
 		ts->shut_rd = true;
 		tcp_deliver_wakeup(ts);
@@ -424,14 +462,7 @@ static bool writable(const struct tcp_sock *ts)
 	size_t limit = sndbuf_room(ts);
 	if (ts->sndbuf.len > limit * 2 / 3)
 		return false;
-	if (ts->notsent_lowat > 0) {
-		uint32_t notsent = ts->snd_buf_seq + (uint32_t)ts->sndbuf.len - ts->snd_nxt;
-		if (seq_gt(ts->snd_nxt, ts->snd_buf_seq + (uint32_t)ts->sndbuf.len))
-			notsent = 0;
-		if (notsent >= (uint32_t)ts->notsent_lowat)
-			return false;
-	}
-	return true;
+	return tcp_notsent_writable(ts);
 }
 
 unsigned tcp_poll(struct vstack *vs, struct tcp_sock *ts)
@@ -444,9 +475,16 @@ unsigned tcp_poll(struct vstack *vs, struct tcp_sock *ts)
 		mask |= POLLHUP;
 	if (ts->shut_rd || ts->fin_rcvd)
 		mask |= POLLIN | POLLRDNORM | POLLRDHUP;
-	if (ts->state != VWIRE_TCP_SYN_SENT && ts->state != VWIRE_TCP_SYN_RECV) {
-		if (ts->rcvbuf.len > 0)
+	if (ts->state != VWIRE_TCP_SYN_SENT &&
+	    (ts->state != VWIRE_TCP_SYN_RECV || tcp_fastopen_is_passive(ts))) {
+		/* The urgent octet alone at the read point is not in-band data. */
+		size_t inband = ts->rcvbuf.len;
+		if (inband && tcp_urg_at_head(ts) && !ts->oobinline)
+			inband--;
+		if (inband > 0)
 			mask |= POLLIN | POLLRDNORM;
+		if (tcp_urgent_pending(ts))
+			mask |= POLLPRI;
 		if (!ts->shut_wr) {
 			if (writable(ts))
 				mask |= POLLOUT | POLLWRNORM;
@@ -456,7 +494,7 @@ unsigned tcp_poll(struct vstack *vs, struct tcp_sock *ts)
 	}
 	if (ts->error)
 		mask |= POLLERR;
-	return mask;
+	return mask | tcp_fastopen_poll(ts);
 }
 
 int tcp_sock_error(struct vstack *vs, struct tcp_sock *ts, bool clear)
@@ -508,6 +546,13 @@ int tcp_peer_name(struct tcp_sock *ts, struct vs_addr *addr, uint16_t *port)
 int tcp_state(const struct tcp_sock *ts) { return ts->state; }
 
 void tcp_set_fd(struct tcp_sock *ts, int fd) { ts->fd = fd; }
+
+uint32_t tcp_write_seq(const struct tcp_sock *ts)
+{
+	return ts->snd_buf_seq + (uint32_t)ts->sndbuf.len;
+}
+
+uint32_t tcp_snd_max(const struct tcp_sock *ts) { return ts->snd_max; }
 
 /* ------------------------------------------------------------ options */
 
@@ -561,7 +606,8 @@ static int sol_socket_set(struct tcp_sock *ts, int name, const void *val, unsign
 		tcp_deliver_wakeup(ts);
 		return 0;
 	}
-	case SO_OOBINLINE: case SO_DEBUG: case SO_DONTROUTE: case SO_BROADCAST:
+	case SO_OOBINLINE: ts->oobinline = v != 0; return 0;
+	case SO_DEBUG: case SO_DONTROUTE: case SO_BROADCAST:
 	case SO_PRIORITY: case SO_RCVLOWAT: case SO_TIMESTAMP: case SO_MARK:
 	case SO_ZEROCOPY: case SO_BUSY_POLL:
 		return 0;
@@ -581,6 +627,11 @@ static int tcp_level_set(struct tcp_sock *ts, int name, const void *val, unsigne
 		snprintf(ts->cong_name, sizeof(ts->cong_name), "%s", n);
 		return 0;
 	}
+	if (name == TCP_MD5SIG || name == TCP_MD5SIG_EXT)
+		return tcp_md5_setsockopt(ts, name, val, len);
+	if (name == TCP_FASTOPEN || name == TCP_FASTOPEN_CONNECT ||
+	    name == TCP_FASTOPEN_NO_COOKIE || name == TCP_FASTOPEN_KEY)
+		return tcp_fastopen_setsockopt(ts, name, val, len);
 	int v, err = get_int(val, len, &v);
 	if (err)
 		return err;
@@ -654,8 +705,7 @@ static int tcp_level_set(struct tcp_sock *ts, int name, const void *val, unsigne
 			return -EINVAL;
 		ts->window_clamp = v;
 		return 0;
-	case TCP_LINGER2: case TCP_DEFER_ACCEPT: case TCP_FASTOPEN:
-	case TCP_FASTOPEN_CONNECT: case TCP_THIN_LINEAR_TIMEOUTS:
+	case TCP_LINGER2: case TCP_DEFER_ACCEPT: case TCP_THIN_LINEAR_TIMEOUTS:
 	case TCP_SAVE_SYN: case TCP_TX_DELAY:
 		return 0;
 	default:
@@ -706,6 +756,8 @@ void tcp_fill_info(struct tcp_sock *ts, struct tcp_info *ti)
 		ti->tcpi_options |= TCPI_OPT_TIMESTAMPS;
 	if (ts->sack_ok)
 		ti->tcpi_options |= TCPI_OPT_SACK;
+	if (ts->tfo.syn_data_acked)
+		ti->tcpi_options |= TCPI_OPT_SYN_DATA_BIT;
 	if (ts->ws_ok) {
 		ti->tcpi_options |= TCPI_OPT_WSCALE;
 		ti->tcpi_snd_wscale = ts->snd_wscale & 0xf;
@@ -754,6 +806,7 @@ void tcp_fill_info(struct tcp_sock *ts, struct tcp_info *ti)
 	ti->tcpi_bytes_sent = ts->bytes_sent;
 	ti->tcpi_bytes_retrans = ts->bytes_retrans;
 	ti->tcpi_snd_wnd = ts->snd_wnd;
+	tcp_info_fill_recovery(ts, ti);   /* recovery counters (tcp_recovery.c) */
 }
 
 static int sol_socket_get(struct tcp_sock *ts, int name, void *val, unsigned *len)
@@ -815,6 +868,9 @@ static int tcp_level_get(struct tcp_sock *ts, int name, void *val, unsigned *len
 	case TCP_NOTSENT_LOWAT: return put_int(val, len, ts->notsent_lowat);
 	case TCP_INQ: return put_int(val, len, ts->inq_opt);
 	case TCP_WINDOW_CLAMP: return put_int(val, len, ts->window_clamp);
+	case TCP_FASTOPEN: case TCP_FASTOPEN_CONNECT: case TCP_FASTOPEN_NO_COOKIE:
+	case TCP_FASTOPEN_KEY:
+		return tcp_fastopen_getsockopt(ts, name, val, len);
 	default: return -ENOPROTOOPT;
 	}
 }

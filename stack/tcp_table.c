@@ -173,6 +173,7 @@ int tcp_listen(struct vstack *vs, struct tcp_sock *ts, int backlog)
 	if (backlog < 0 || backlog > vs->knobs.somaxconn)
 		backlog = vs->knobs.somaxconn;
 	ts->backlog = backlog;
+	tcp_fastopen_on_listen(ts, backlog);
 	if (ts->state == VWIRE_TCP_LISTEN)
 		return 0;
 	if (!ts->bound) {
@@ -245,6 +246,8 @@ int tcp_list_connections(struct vstack *vs, struct vwire_conn *out, int max)
 		if (n < max)
 			fill_conn(ts, &out[n]);
 		n++;
+		if (ts->state == VWIRE_TCP_LISTEN)
+			n = tcp_synq_list(ts, out, n, max); /* its half-open requests */
 	}
 	return n;
 }

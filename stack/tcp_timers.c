@@ -24,6 +24,7 @@ int64_t tcp_rto_us(const struct tcp_sock *ts)
 void tcp_arm_rexmit(struct tcp_sock *ts)
 {
 	ts->tlp_armed = false;
+	ts->reo_armed = false;
 	ts->rto_deadline = vs_now(ts->vs) + tcp_rto_us(ts);
 	vs_timer_arm(ts->vs, &ts->rexmit_timer, ts->rto_deadline);
 }
@@ -31,7 +32,8 @@ void tcp_arm_rexmit(struct tcp_sock *ts)
 static bool tlp_allowed(const struct tcp_sock *ts)
 {
 	int er = ts->vs->knobs.tcp_early_retrans;
-	return (er == 3 || er == 4) && ts->sack_ok && !ts->in_recovery &&
+	return (er == 3 || er == 4) && ts->sack_ok &&
+	       (ts->ca_state == TCP_CA_OPEN || ts->ca_state == TCP_CA_CWR) &&
 	       ts->retransmits == 0 && ts->tlp_high_seq == 0 &&
 	       tcp_flight_size(ts) > 0 && ts->state != VWIRE_TCP_SYN_SENT &&
 	       ts->state != VWIRE_TCP_SYN_RECV;
@@ -67,6 +69,7 @@ void tcp_arm_xmit_timer(struct tcp_sock *ts, bool advancing)
 	if (rto_delta > 0 && rto_delta < pto)
 		pto = rto_delta;
 	ts->tlp_armed = true;
+	ts->reo_armed = false;
 	vs_timer_arm(vs, &ts->rexmit_timer, vs_now(vs) + pto);
 }
 
@@ -85,6 +88,7 @@ static void send_loss_probe(struct tcp_sock *ts)
 			uint32_t seq = ts->snd_nxt;
 			uint8_t flags = TH_ACK | (seq + len == ts->psh_seq ? TH_PSH : 0);
 			tcp_send_segment(ts, seq, len, flags, false);
+			ts->tlp_retrans = false;
 			ts->snd_nxt = ts->snd_max = seq + len;
 			ts->last_seg_seq = seq;
 			ts->last_seg_len = len;
@@ -93,6 +97,28 @@ static void send_loss_probe(struct tcp_sock *ts)
 			tcp_arm_rexmit(ts);
 			return;
 		}
+	}
+	if (ts->sb.n) {
+		/* The last segment again, its last MSS only: marked as ever
+		 * retransmitted but not as a retransmission in flight. */
+		int i = ts->sb.n - 1;
+		struct tcp_sb_ent *e = &ts->sb.v[i];
+		uint32_t len = e->end - e->start - ((e->flags & SB_FIN) ? 1 : 0);
+		if (e->pcount > 1 && len > (uint32_t)(e->pcount - 1) * mss)
+			i = tcp_sb_split(ts, i, e->start + (uint32_t)(e->pcount - 1) * mss);
+		if (i >= 0 && !(ts->sb.v[i].flags & SB_SACKED)) {
+			e = &ts->sb.v[i];
+			len = e->end - e->start - ((e->flags & SB_FIN) ? 1 : 0);
+			uint8_t flags = TH_ACK | ((e->flags & SB_PSH) ? TH_PSH : 0) |
+					((e->flags & SB_FIN) ? TH_FIN : 0);
+			tcp_send_segment(ts, e->start, len, flags, true);
+			e->flags |= SB_EVER_RETRANS;
+			e->xmit_us = vs_now(ts->vs);
+			ts->tlp_retrans = true;
+			ts->tlp_high_seq = ts->snd_max;
+		}
+		tcp_arm_rexmit(ts);
+		return;
 	}
 	/* Of a multi-MSS segment only the last MSS-sized piece is resent. */
 	if (ts->last_seg_len > mss) {
@@ -267,6 +293,10 @@ static void rexmit_fire(struct vstack *vs, struct vs_timer *t)
 		send_loss_probe(ts);
 		return;
 	}
+	if (ts->reo_armed) {
+		tcp_rack_reo_timeout(ts);   /* RACK's reordering timer (tcp_rack.c) */
+		return;
+	}
 	if (ts->retransmits == 0)
 		ts->first_rexmit_time = vs_now(vs) - tcp_rto_us(ts);
 	int boundary = vs->knobs.tcp_retries2;
@@ -278,14 +308,25 @@ static void rexmit_fire(struct vstack *vs, struct vs_timer *t)
 		give_up(ts, ETIMEDOUT, false);
 		return;
 	}
-	tcp_cc_on_rto(ts);
+	ts->rtt_timing = false;      /* Karn: no samples from retransmissions */
+	vs_timer_cancel(vs, &ts->rexmit_timer);
+	if (ts->sb.n) {
+		/* RTO recovery over the scoreboard (tcp_recovery.c): all
+		 * lost, cwnd 1, the head resent, then backoff. */
+		tcp_enter_loss(ts);
+		tcp_retransmit_ent(ts, 0, 1);
+		ts->retransmits++;
+		ts->backoff++;
+		tcp_arm_rexmit(ts);
+		return;
+	}
+	/* nothing on the scoreboard (a SYN's data): go back N */
+	ts->ssthresh = tcp_cc_ssthresh(ts);
+	ts->cwnd = 1;
+	tcp_cc_set_state(ts, TCP_CA_LOSS);
 	ts->retransmits++;
 	ts->backoff++;
-	ts->rtt_timing = false;      /* Karn: no samples from retransmissions */
 	ts->snd_nxt = ts->snd_una;
-	ts->lost_out = (tcp_flight_size(ts) + (uint32_t)tcp_current_mss(ts) - 1) /
-		       (uint32_t)tcp_current_mss(ts);
-	vs_timer_cancel(vs, &ts->rexmit_timer);
 	tcp_output(ts);
 	if (!vs_timer_armed(&ts->rexmit_timer))
 		tcp_arm_rexmit(ts);

@@ -41,23 +41,41 @@ CORPUS=$WORK
 start=$(date +%s)
 total=0 agree=0
 : >"$OUT"
+# One run: sets ours (pass/fail) and first (vwire's first error line).
+run_one() {
+	log=$(cd "$1" && timeout 300 "$VWIRE" --target=kernel $FLAGS "$2" 2>&1)
+	case $? in 0) ours=pass ;; *) ours=fail ;; esac
+	first=$(printf '%s\n' "$log" | grep -m1 -E 'error|FAIL|Timed out|failed' | cut -c1-200)
+}
+
+# Columns: script, linux, vwire (first run), first error, vwire after
+# reruns. Real time on a shared machine: a disagreement that is only a
+# timing error gets up to RERUNS more runs; the last column says whether
+# a rerun agreed (timing noise is a reason only where one does).
+RERUNS=${KERNEL_BENCH_RERUNS:-2}
 grep -v '^#' "$VERDICTS" | grep -E "$ONLY" | while IFS="$(printf '\t')" read -r script linux _; do
 	dir=$CORPUS/gtests/net/$(dirname "$script")
 	[ -d "$dir" ] || dir=$CORPUS/$(dirname "$script")
-	log=$(cd "$dir" && timeout 300 "$VWIRE" --target=kernel $FLAGS \
-		"$(basename "$script")" 2>&1)
-	rc=$?
-	case $rc in 0) ours=pass ;; *) ours=fail ;; esac
-	first=$(printf '%s\n' "$log" | grep -m1 -E 'error|FAIL|Timed out|failed' | cut -c1-200)
-	printf '%s\t%s\t%s\t%s\n' "$script" "$linux" "$ours" "$first" >>"$OUT"
+	run_one "$dir" "$(basename "$script")"
+	once=$ours first_once=$first
+	n=0
+	while [ "$ours" != "$linux" ] && [ "$n" -lt "$RERUNS" ] &&
+		printf '%s' "$first" | grep -q 'timing error'; do
+		run_one "$dir" "$(basename "$script")"
+		n=$((n + 1))
+	done
+	printf '%s\t%s\t%s\t%s\t%s\n' "$script" "$linux" "$once" "$first_once" "$ours" >>"$OUT"
 done
 
 total=$(wc -l <"$OUT")
 agree=$(awk -F'\t' '$2 == $3' "$OUT" | wc -l)
+rerun=$(awk -F'\t' '$2 == $5' "$OUT" | wc -l)
 secs=$(( $(date +%s) - start ))
+pct() { awk -v a="$1" -v t="$total" 'BEGIN { printf "%.1f", t ? 100 * a / t : 0 }'; }
 echo "kernel target vs LINUX-VERDICTS.tsv (ipv4): $agree / $total agree" \
-	"($(awk -v a="$agree" -v t="$total" 'BEGIN { printf "%.1f", t ? 100 * a / t : 0 }')%)," \
+	"($(pct "$agree")%) on the first run, $rerun / $total ($(pct "$rerun")%)" \
+	"with up to $RERUNS reruns of timing-only disagreements;" \
 	"$(awk -F'\t' '$3 == "pass"' "$OUT" | wc -l) pass, ${secs} s wall"
-echo "differing (script, linux, vwire, vwire's first error):"
+echo "differing on the first run (script, linux, vwire, vwire's first error, after reruns):"
 awk -F'\t' '$2 != $3 { print "  " $0 }' "$OUT"
 echo "per-script table: $OUT"

@@ -8,7 +8,8 @@
  *       the next NAME call returns RESULT (unlisted calls return 0);
  *       int= is the int out-value (getsockopt, ioctl), revents= the first
  *       pollfd's; block= sleeps until N inbound packets have come or the
- *       clock reaches U usecs after start.
+ *       clock reaches U usecs after start. cmsg=LEVEL:TYPE:HEX (recvmsg,
+ *       repeatable) puts a control message with those data bytes in msg_control.
  *   emit at=U PACKET            send PACKET at U usecs after start
  *   emit after=N delay=U PACKET send it U usecs after inbound packet N
  *   conn fd=F state=S           a connection for vwire_connections
@@ -44,6 +45,8 @@ struct fake_call {
 	int intval, optlen, revents;
 	int block_pkts;            /* 0: none */
 	long long block_time;      /* -1: none */
+	char cmsgs[4][160];        /* recvmsg: LEVEL:TYPE:HEX each */
+	int ncmsgs;
 };
 
 struct fake_emit {
@@ -304,7 +307,6 @@ SIMPLE_SZ(read, int fd, void *b, size_t n)
 SIMPLE_SZ(readv, int fd, const struct iovec *v, int n)
 SIMPLE_SZ(recv, int fd, void *b, size_t n, int fl)
 SIMPLE_SZ(recvfrom, int fd, void *b, size_t n, int fl, struct sockaddr *a, socklen_t *l)
-SIMPLE_SZ(recvmsg, int fd, struct msghdr *m, int fl)
 SIMPLE_SZ(write, int fd, const void *b, size_t n)
 SIMPLE_SZ(writev, int fd, const struct iovec *v, int n)
 SIMPLE_SZ(send, int fd, const void *b, size_t n, int fl)
@@ -317,6 +319,45 @@ SIMPLE(epoll_create, int size)
 SIMPLE(epoll_ctl, int e, int op, int fd, struct epoll_event *ev)
 SIMPLE(epoll_wait, int e, struct epoll_event *ev, int max, int t)
 SIMPLE(pipe, int fds[2])
+
+/* The scenario's control messages, laid out as the kernel would. */
+static void put_cmsgs(const struct fake_call *c, struct msghdr *m)
+{
+	size_t used = 0;
+	for (int i = 0; i < c->ncmsgs; i++) {
+		int level = 0, type = 0, off = 0;
+		if (sscanf(c->cmsgs[i], "%d:%d:%n", &level, &type, &off) < 2 || !off)
+			continue;
+		unsigned char data[80];
+		size_t n = 0;
+		for (const char *h = c->cmsgs[i] + off; h[0] && h[1] && n < sizeof(data); h += 2) {
+			unsigned v;
+			if (sscanf(h, "%2x", &v) != 1)
+				break;
+			data[n++] = (unsigned char)v;
+		}
+		if (!m->msg_control || used + CMSG_SPACE(n) > m->msg_controllen) {
+			m->msg_flags |= MSG_CTRUNC;
+			break;
+		}
+		struct cmsghdr *cm = (struct cmsghdr *)((char *)m->msg_control + used);
+		cm->cmsg_level = level;
+		cm->cmsg_type = type;
+		cm->cmsg_len = CMSG_LEN(n);
+		memcpy(CMSG_DATA(cm), data, n);
+		used += CMSG_SPACE(n);
+	}
+	m->msg_controllen = used;
+}
+
+static ssize_t fake_recvmsg(void *u, int fd, struct msghdr *m, int fl)
+{
+	struct fake_call c;
+	ssize_t r = answer(u, "recvmsg", &c);
+	if (r >= 0)
+		put_cmsgs(&c, m);
+	return r;
+}
 
 static int fake_fcntl(void *u, int fd, int cmd, ...)
 {
@@ -515,6 +556,8 @@ static void parse_call(struct fake *f, char *rest)
 			c->block_pkts = atoi(tok + 10);
 		else if (!strncmp(tok, "block=time:", 11))
 			c->block_time = strtoll(tok + 11, NULL, 0);
+		else if (!strncmp(tok, "cmsg=", 5) && c->ncmsgs < 4)
+			snprintf(c->cmsgs[c->ncmsgs++], sizeof(c->cmsgs[0]), "%s", tok + 5);
 	}
 }
 

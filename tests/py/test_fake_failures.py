@@ -173,7 +173,8 @@ def test_out_parameter(vwire, tmp_path):
 
 
 def test_blocking_call(vwire, tmp_path):
-    pkt = BASE_PKT.replace("+0  accept(3, ..., ...) = 4", "+0...0.300 accept(3, ..., ...) = 4")
+    # Starts at 0.100; "+0...0.200": returns 0.200 after the previous event.
+    pkt = BASE_PKT.replace("+0  accept(3, ..., ...) = 4", "+0...0.200 accept(3, ..., ...) = 4")
     pkt = pkt.replace("+0  write(4", "+.2 write(4")
     fake = BASE_FAKE.replace("call accept 4", "call accept 4 block=time:300000")
     fake = fake.replace("after=2 delay=0", "after=2 delay=200000")

@@ -16,6 +16,7 @@ SOURCES = [
     "harness/packet_compare.c",
     "harness/packet_format.c",
     "harness/checksum.c",
+    "harness/packet_error.c",
     "harness/seq_map.c",
 ]
 FUZZ_SECONDS = int(os.environ.get("VWIRE_PACKET_FUZZ_SECONDS", "15"))

@@ -16,7 +16,10 @@ SCRIPTS = sorted(SUITES.glob("*/*.pkt"))
 RUN_TIMEOUT = 3
 OUT_LINE = re.compile(r"^(\S+\s+>\s+(?:\[\w+\]\s+)?)([SFRPUEW.-]+)(\s+\d+:\d+\(\d+\).*)$")
 ACK = re.compile(r"^(\S+\s+>.*\back\s+)(\d+)(.*)$")
-CALL = re.compile(r"^(\S+\s+(?!tcp_state)[a-z_]+\(.*\)\s*=\s*)(-?\d+)(\s*.*)$")
+# Calls that return a new descriptor are left alone: as in packetdrill, the
+# script's number names the descriptor and any non-negative live one passes.
+CALL = re.compile(r"^(\S+\s+(?!tcp_state|socket|accept|open|epoll_create|pipe|dup)"
+                  r"[a-z_0-9]+\(.*\)\s*=\s*)(-?\d+)(\s*.*)$")
 STATE = re.compile(r"^(\S+\s+tcp_state\(.*\)\s*=\s*)(TCP_[A-Z_0-9]+)(.*)$")
 
 

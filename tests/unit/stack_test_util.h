@@ -164,6 +164,18 @@ void vs_wakeup(struct vstack *vs)
 	vs->blocked = 0;
 }
 
+/* The socket layer's error-queue hooks: no sockets behind a fake host. */
+void vs_sock_transmitted(struct vstack *vs, int fd, uint32_t seq,
+			 const uint8_t *payload, uint32_t len)
+{
+	(void)vs; (void)fd; (void)seq; (void)payload; (void)len;
+}
+
+void vs_sock_acked(struct vstack *vs, int fd, uint32_t snd_una)
+{
+	(void)vs; (void)fd; (void)snd_una;
+}
+
 void vs_report_state(struct vstack *vs, const struct vwire_conn *conn, int old_state,
 		     int new_state)
 {

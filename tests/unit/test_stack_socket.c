@@ -6,6 +6,7 @@
 #include <cmocka.h>
 
 #include <fcntl.h>
+#include <poll.h>
 #include <netinet/tcp.h>
 #include <sys/ioctl.h>
 #include <linux/sockios.h>
@@ -267,6 +268,73 @@ static void test_recvmsg_tcp_inq_cmsg(void **state)
 	assert_int_equal(ifc->read(U, fd, buf, sizeof(buf)), 0);
 }
 
+/* Remote data with the URG flag and pointer urp. */
+static int send_urgent(struct packetdrill_interface *ifc, uint32_t off, const char *data,
+		       uint32_t len, uint32_t ack, uint16_t urp)
+{
+	struct tseg s = { .sport = HT_RPORT, .dport = HT_PORT, .seq = 1001 + off,
+		.ack = ack, .flags = TH_ACK | TH_PSH | TH_URG, .win = 65535, .urp = urp,
+		.data = (const uint8_t *)data, .len = len };
+	return ht_send(ifc, &s);
+}
+
+static void test_urgent_data_out_of_band(void **state)
+{
+	struct packetdrill_interface *ifc = *state;
+	int lfd;
+	uint32_t snd_nxt = 0;
+	int fd = ht_connection(ifc, &lfd, &snd_nxt);
+	char buf[32];
+	struct pollfd p = { .fd = fd, .events = POLLIN | POLLPRI };
+	EXPECT_ERR(ifc->recv(U, fd, buf, 1, MSG_OOB), EINVAL); /* none yet */
+	/* "abcdefghij" with urp 10: the urgent octet is 'j' (BSD pointer). */
+	assert_int_equal(send_urgent(ifc, 0, "abcdefghij", 10, snd_nxt, 10), 0);
+	assert_int_equal(ifc->poll(U, &p, 1, 0), 1);
+	assert_int_equal(p.revents, POLLIN | POLLPRI);
+	int mark = -1;
+	assert_int_equal(ifc->ioctl(U, fd, SIOCATMARK, &mark), 0);
+	assert_int_equal(mark, 0);
+	/* An in-band read stops just before the mark. */
+	assert_int_equal(ifc->read(U, fd, buf, sizeof(buf)), 9);
+	assert_memory_equal(buf, "abcdefghi", 9);
+	assert_int_equal(ifc->ioctl(U, fd, SIOCATMARK, &mark), 0);
+	assert_int_equal(mark, 1);
+	/* The urgent octet alone is not in-band data. */
+	assert_int_equal(ifc->poll(U, &p, 1, 0), 1);
+	assert_int_equal(p.revents, POLLPRI);
+	assert_int_equal(ifc->recv(U, fd, buf, sizeof(buf), MSG_OOB | MSG_PEEK), 1);
+	assert_int_equal(ifc->recv(U, fd, buf, sizeof(buf), MSG_OOB), 1);
+	assert_int_equal(buf[0], 'j');
+	EXPECT_ERR(ifc->recv(U, fd, buf, 1, MSG_OOB), EINVAL); /* read already */
+	assert_int_equal(ifc->poll(U, &p, 1, 0), 0);
+	/* Later data: the octet at the mark is skipped, not read in band. */
+	assert_int_equal(ht_send_data(ifc, 10, "kl", 2, snd_nxt, TH_PSH), 0);
+	assert_int_equal(ifc->read(U, fd, buf, sizeof(buf)), 2);
+	assert_memory_equal(buf, "kl", 2);
+	assert_int_equal(ifc->ioctl(U, fd, SIOCATMARK, &mark), 0);
+	assert_int_equal(mark, 0);
+
+	/* A pointer beyond its segment marks an octet yet to come. */
+	assert_int_equal(send_urgent(ifc, 12, "mn", 2, snd_nxt, 4), 0);
+	assert_int_equal(ifc->poll(U, &p, 1, 0), 1);
+	assert_int_equal(p.revents, POLLIN);
+	EXPECT_ERR(ifc->recv(U, fd, buf, 1, MSG_OOB), EAGAIN); /* not yet: never blocks */
+	assert_int_equal(ht_send_data(ifc, 14, "op", 2, snd_nxt, TH_PSH), 0);
+	assert_int_equal(ifc->poll(U, &p, 1, 0), 1);
+	assert_int_equal(p.revents, POLLIN | POLLPRI);
+	assert_int_equal(ifc->recv(U, fd, buf, 1, MSG_OOB), 1);
+	assert_int_equal(buf[0], 'p');
+
+	/* SO_OOBINLINE keeps urgent octets in the stream (checked at read
+	 * time, as Linux: 'p' is still queued, so it is read in band too). */
+	int one = 1;
+	assert_int_equal(ifc->setsockopt(U, fd, SOL_SOCKET, SO_OOBINLINE, &one, sizeof(one)), 0);
+	assert_int_equal(send_urgent(ifc, 16, "qr", 2, snd_nxt, 2), 0);
+	EXPECT_ERR(ifc->recv(U, fd, buf, 1, MSG_OOB), EINVAL);
+	assert_int_equal(ifc->read(U, fd, buf, sizeof(buf)), 6);
+	assert_memory_equal(buf, "mnopqr", 6);
+}
+
 static void test_splice_between_socket_and_pipe(void **state)
 {
 	struct packetdrill_interface *ifc = *state;
@@ -313,6 +381,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_interface_table_complete, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_recvmsg_tcp_inq_cmsg, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_urgent_data_out_of_band, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_splice_between_socket_and_pipe, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fds_numbered_from_three_lowest_first, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_socket_bad_arguments, setup, teardown),

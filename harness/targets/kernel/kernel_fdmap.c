@@ -1,10 +1,14 @@
-/* Script descriptors versus live ones.
+/* The target's descriptors versus the process's live ones.
  *
- * Scripts are written for a process whose first socket is fd 3; vwire's
- * process has files of its own open, so the kernel's numbers differ. Like
- * Linux, a new descriptor gets the lowest free script number (>= 3, or
- * >= the F_DUPFD argument). 0, 1 and 2 map to themselves. Callers hold
- * kt->lock.
+ * The run loop maps the script's numbers to whatever a target returns
+ * (harness/fd_map.c), so this table is not there for the script's sake:
+ * it keeps the script's calls inside the target. vwire's process has
+ * files of its own open (stdio, the pcap, the pipe to its parent); a
+ * descriptor the target never handed out must answer EBADF, never reach
+ * one of those (0, 1 and 2 excepted: they stay stdio, as in packetdrill
+ * itself). Like Linux, a new descriptor gets the lowest free number
+ * (>= 3, or >= the F_DUPFD argument), so on a script that numbers as
+ * Linux does both maps are the identity. Callers hold kt->lock.
  */
 #ifndef _GNU_SOURCE /* the Makefile sets it; make asan's CFLAGS do not */
 #define _GNU_SOURCE

@@ -95,6 +95,7 @@ static int k_netdev_receive(void *ud, void *buf, size_t *count)
 		if (n < 0)
 			return -1; /* EAGAIN: nothing queued */
 		if (!kt_is_noise(buf, (size_t)n)) {
+			kt_fill_checksums(buf, (size_t)n);
 			*count = (size_t)n;
 			return 0;
 		}

@@ -9,6 +9,7 @@
 
 #include <pthread.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <sys/types.h>
 
 #include "vwire_target.h"
@@ -69,6 +70,9 @@ void kt_fill_netdev(struct packetdrill_interface *ifc);
 /* kernel_netdev.c: true for packets a fresh interface sends on its own
  * (IPv6 ND, MLD, IGMP, multicast): scripts never see them. */
 bool kt_is_noise(const unsigned char *pkt, size_t len);
+
+/* kernel_csum.c: fill in the checksums offload left to the device. */
+void kt_fill_checksums(unsigned char *pkt, size_t len);
 
 #pragma GCC visibility pop
 

@@ -135,6 +135,16 @@ static int open_tun(struct kernel_target *kt, char *err, size_t errlen)
 		close(fd);
 		return -1;
 	}
+	/* Checksum and segmentation offload, as packetdrill's tun0 has: Linux
+	 * then sends the large segments the corpus expects (scripts that
+	 * want MSS-sized ones say `ethtool -K tun0 tso off gso off`). The
+	 * checksums are filled in as packets are read (kernel_csum.c). */
+	if (ioctl(fd, TUNSETOFFLOAD, TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6 | TUN_F_TSO_ECN) < 0) {
+		snprintf(err, errlen, "kernel target: TUNSETOFFLOAD %s: %s",
+			 KT_TUN_NAME, strerror(errno));
+		close(fd);
+		return -1;
+	}
 	int high = fcntl(fd, F_DUPFD_CLOEXEC, 512);
 	if (high >= 0) {
 		close(fd);
