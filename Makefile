@@ -6,6 +6,7 @@
 #   make bench      the figures: parse speed, corpus passes, stack throughput
 #   make asan       everything built and tested with AddressSanitizer + UBSan
 #   make fuzz       long fuzzing runs (FUZZ_SECONDS=600 by default)
+#   make valgrind   bin/vwire under valgrind over suites/ (SAMPLE=N for fewer)
 #   make deps       install the Debian packages the project needs (idempotent)
 
 PYTHON   := /usr/bin/python3
@@ -64,7 +65,7 @@ TARGETS := $(if $(wildcard harness/main.c),$(BIN)/vwire) \
 	$(if $(FAKE_SRCS),$(BUILD)/tests/libfake-target.so) \
 	$(UNIT_BINS)
 
-.PHONY: all deps run test bench asan fuzz clean
+.PHONY: all deps run test bench asan fuzz valgrind clean
 all: $(TARGETS)
 
 # ------------------------------------------------------------------- deps
@@ -176,6 +177,11 @@ fuzz: deps $(FUZZ_BINS)
 	  $$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
 	    $(BUILD)/fuzz/corpus-$$(basename $$f) tests/fuzz/seeds/$$(basename $$f) || exit 1; \
 	done
+
+# ------------------------------------------------------------------ valgrind
+# bin/vwire under memcheck over suites/ (SAMPLE=N: the first N scripts).
+valgrind: deps all
+	@SAMPLE=$(SAMPLE) sh tests/hostile/valgrind-suites.sh
 
 # ------------------------------------------------------------------ run / bench
 run: deps all

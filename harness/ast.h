@@ -165,6 +165,7 @@ struct icmp_packet {
 	bool has_mtu; uint32_t mtu;
 	/* The quoted TCP/UDP segment, [START:END(LEN)]; absent: harness picks. */
 	bool has_quote;
+	bool quote_any;             /* written [...]: no quote given either */
 	uint8_t quote_proto;        /* IPPROTO_TCP or IPPROTO_UDP */
 	uint32_t quote_start, quote_end, quote_len;
 	/* Resolved by the checks: ICMP or ICMPv6 type and code numbers. */

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -109,6 +110,8 @@ int code_batch_run(const char *python, char *const *texts, size_t n, unsigned li
 		return -1;
 	}
 	if (pid == 0) {
+		/* Dies with the script when the script's time limit kills it. */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		close(err[0]);
 		close(progress[0]);
 		dup2(err[1], 2);

@@ -6,6 +6,7 @@
 #include "command_fast.h"
 #include "command_netns.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
@@ -14,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -226,6 +228,45 @@ static char *rewrite_unexecutable(const char *cmd)
 	return out;
 }
 
+/* Speed: the exit of the last process in a network namespace with a TUN
+ * device in it waits for the device's unregistration (~30 ms of RCU grace
+ * periods), and vwire waits for the command's exit. So a second process,
+ * forked once tun0 exists, holds the namespace and the device and is
+ * killed when the command's process ends (PR_SET_PDEATHSIG): the
+ * teardown then happens in a process nobody waits for. */
+static void fork_namespace_holder(void)
+{
+	pid_t parent = getpid();
+	pid_t pid = fork();
+	if (pid != 0)
+		return; /* the command (on failure: holds the namespace itself) */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) || getppid() != parent)
+		_exit(0);
+	/* Keeps only the TUN descriptor: no output ends or report pipes
+	 * held open by a process that outlives the command. */
+	DIR *d = opendir("/proc/self/fd");
+	int keep = d ? dirfd(d) : -1;
+	for (struct dirent *e; d && (e = readdir(d));) {
+		char link[300], target[64];
+		int fd = atoi(e->d_name);
+		snprintf(link, sizeof(link), "/proc/self/fd/%s", e->d_name);
+		ssize_t n = e->d_name[0] == '.' || fd == keep ? -1 :
+			    readlink(link, target, sizeof(target) - 1);
+		if (n < 0)
+			continue;
+		target[n] = '\0';
+		if (strcmp(target, "/dev/net/tun") != 0)
+			close(fd);
+	}
+	if (d)
+		closedir(d);
+	else
+		for (int fd = 0; fd < 3; fd++)
+			close(fd);
+	for (;;)
+		pause();
+}
+
 static void child_exec(struct run_state *rs, const char *cmd, const char *scratch)
 {
 	if (scratch) {
@@ -248,6 +289,8 @@ static void child_exec(struct run_state *rs, const char *cmd, const char *scratc
 		/* Not fatal: the command then reports what it misses. */
 		if (command_netns_tun0(rs->cfg, err, sizeof(err)) && rs->cfg->verbose)
 			fprintf(stderr, "vwire: no tun0 for the command: %s\n", err);
+		fflush(NULL);
+		fork_namespace_holder();
 		/* Speed: sysctl lines without an exec each (command_fast.h). */
 		int status = command_fast_run(cmd);
 		if (status >= 0) {

@@ -37,6 +37,7 @@ struct script_line {
 	enum line_kind kind;
 	char *text;       /* the line as written (for LINE_SHELL and fallbacks) */
 	int exit_status;  /* LINE_EXIT: -1 for a bare `exit` */
+	bool ends;        /* `exec CMD`: the script ends with CMD's status */
 	int nargs;        /* LINE_SYSCTL: key=value words, unquoted */
 	char *args[FAST_MAX_WORDS];
 	struct script *sub; /* LINE_SCRIPT: `/bin/sh FILE`, FILE's lines */
@@ -220,6 +221,13 @@ static bool classify(struct script_line *l, char *line, bool procps, int depth)
 		free(buf);
 		return true;
 	}
+	/* `exec CMD ARGS`: CMD runs and its status ends the script, which is
+	 * what running it and then exiting does (lines after it never run). */
+	if (n >= 2 && strcmp(words[0], "exec") == 0 && body == len) {
+		l->ends = true;
+		memmove(&words[0], &words[1], (size_t)(n - 1) * sizeof(words[0]));
+		n--;
+	}
 	if (n <= 0 || stateful_builtin(words[0]) || strchr(words[0], '=')) {
 		free(buf);
 		return false;
@@ -306,7 +314,20 @@ static bool sysctl_in_process(const struct script_line *l)
 	return true;
 }
 
-/* "/bin/sh FILE" (what command.c makes of a non-executable script) or an
+/* True when the `sh` a PATH search finds is /bin/sh itself, so that
+ * `sh FILE` reads FILE with the same shell as `/bin/sh FILE`. */
+static bool sh_is_bin_sh(void)
+{
+	static int known = -1;
+	if (known < 0) {
+		char path[4096], real[4096], bin[4096];
+		known = find_program("sh", path, sizeof(path)) && realpath(path, real) &&
+			realpath("/bin/sh", bin) && strcmp(real, bin) == 0;
+	}
+	return known;
+}
+
+/* "/bin/sh FILE" or "sh FILE" (what command.c makes of a non-executable script) or an
  * executable FILE starting with "#!/bin/sh": the script FILE, else NULL. */
 static char *script_file(const char *line)
 {
@@ -314,6 +335,8 @@ static char *script_file(const char *line)
 	bool via_sh = strncmp(p, "/bin/sh ", 8) == 0;
 	if (via_sh)
 		p += 8 + strspn(p + 8, " \t");
+	else if (strncmp(p, "sh ", 3) == 0 && sh_is_bin_sh())
+		p += 3 + strspn(p + 3, " \t"), via_sh = true;
 	else if (!strchr(p, '/'))
 		return NULL;
 	size_t n = strlen(p);
@@ -462,12 +485,16 @@ static int execute(const struct script *sc)
 			status = flush_shell(&pending, &text, &len, status);
 			if (sysctl_in_process(l)) {
 				status = 0;
+				if (l->ends)
+					return status;
 				continue;
 			}
 		}
 		if (!pending && !(pending = open_memstream(&text, &len)))
 			return 126;
 		fprintf(pending, "%s\n", l->text);
+		if (l->ends)
+			return flush_shell(&pending, &text, &len, status);
 	}
 	return flush_shell(&pending, &text, &len, status);
 }

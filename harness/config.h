@@ -36,8 +36,10 @@ struct config {
 
 	/* behaviour */
 	bool strict_segments;
+	bool split_segments; /* --split_segments: a live super-segment may feed several expected ones */
 	bool non_fatal;      /* --non_fatal=packet,syscall: keep going */
 	bool non_fatal_packet, non_fatal_syscall; /* which kinds (both: bare flag) */
+	int jobs;            /* --jobs; 0: the number of cores */
 	int timeout_secs;    /* --timeout_secs; 0: $VWIRE_TIMEOUT_SECS or 300 */
 	bool dry_run;
 	int verbose;

@@ -7,6 +7,7 @@
 
 #include "ast_build.h"
 #include "frontend_internal.h"
+#include "define_script.h"
 #include "options.h"
 #include "parser.h"
 #include "lexer.h"
@@ -36,18 +37,23 @@ struct script *script_parse_text(const char *name, const char *text, size_t len,
 	memset(err, 0, sizeof(*err));
 	snprintf(err->file, sizeof(err->file), "%s", name);
 	size_t plen;
-	char *pre = preprocess_script(name, text, len, cfg, &plen, err);
-	if (!pre)
+	struct col_map cols = { 0 };
+	char *pre = preprocess_script(name, text, len, cfg, &plen, &cols, err);
+	if (!pre) {
+		col_map_free(&cols);
 		return NULL;
+	}
 
 	struct parse_ctx ctx = { 0 };
 	ctx.script = script_new(name);
 	ctx.err = err;
 	ctx.line = 1;
 	ctx.col = 1;
+	ctx.cols = &cols;
 	yyscan_t scanner;
 	if (vw_yylex_init_extra(&ctx, &scanner)) {
 		free(pre);
+		col_map_free(&cols);
 		script_free(ctx.script);
 		diag_set(err, name, 0, 0, "cannot start the scanner");
 		return NULL;
@@ -57,10 +63,11 @@ struct script *script_parse_text(const char *name, const char *text, size_t len,
 	vw_yy_delete_buffer(buf, scanner);
 	vw_yylex_destroy(scanner);
 	free(pre);
+	col_map_free(&cols);
 	free(ctx.buf);
 	if (rc != 0 || ctx.failed) {
 		if (!ctx.failed)
-			diag_set(err, name, ctx.line, ctx.col, rc == 2 ? "script too deeply nested" : "syntax error");
+			diag_set(err, name, ctx.line, col_map_orig(&cols, ctx.line, ctx.col), rc == 2 ? "script too deeply nested" : "syntax error");
 		snprintf(err->file, sizeof(err->file), "%s", name);
 		script_free(ctx.script);
 		return NULL;
@@ -114,6 +121,8 @@ static bool apply_script_options(const struct script *s, struct config *cfg, str
 {
 	for (size_t i = 0; i < s->option_count; i++) {
 		const struct script_option *o = &s->options[i];
+		if (!strcmp(o->name, "define"))
+			continue; /* applied before parsing, see define_script.c */
 		char msg[400];
 		if (!options_apply_named(cfg, o->name, o->value, msg, sizeof(msg))) {
 			diag_set(err, s->path, o->pos.line, o->pos.column, msg);
@@ -138,6 +147,10 @@ struct script *script_load(const char *path, struct config *cfg, struct diag *er
 	char *text = read_file(path, &len, err);
 	if (!text)
 		return NULL;
+	if (!script_defines_apply(path, text, len, cfg, err)) {
+		free(text);
+		return NULL;
+	}
 	struct script *s = script_parse_text(path, text, len, cfg, err);
 	free(text);
 	if (!s)

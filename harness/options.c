@@ -37,6 +37,7 @@ static const struct option_spec specs[OPTID_COUNT] = {
 	[OPTID_TCP_TS_TICK_USECS] = { "tcp_ts_tick_usecs", required_argument, 0, true, "N", "microseconds per TCP timestamp tick" },
 	[OPTID_TCP_TS_ECR_SCALED] = { "tcp_ts_ecr_scaled", optional_argument, 0, true, NULL, "scale TS ecr values too" },
 	[OPTID_STRICT_SEGMENTS]   = { "strict_segments", optional_argument, 0, true, NULL, "one live segment per expected packet" },
+	[OPTID_SPLIT_SEGMENTS]    = { "split_segments", optional_argument, 0, true, NULL, "a live super-segment may stand for several expected segments (vwire extension)" },
 	[OPTID_NON_FATAL]         = { "non_fatal", optional_argument, 0, true, "packet,syscall", "keep going after failures" },
 	[OPTID_DRY_RUN]           = { "dry_run", no_argument, 0, false, NULL, "parse and check the scripts only" },
 	[OPTID_DEFINE]            = { "define", required_argument, 'D', true, "NAME[=VALUE]", "replace NAME in the scripts" },
@@ -49,6 +50,7 @@ static const struct option_spec specs[OPTID_COUNT] = {
 	[OPTID_HELP]              = { "help", no_argument, 'h', false, NULL, "this text" },
 	[OPTID_VERSION]           = { "version", no_argument, 0, false, NULL, "print the version" },
 	[OPTID_TIMEOUT_SECS]      = { "timeout_secs", required_argument, 0, false, "N", "wall-clock limit per script (300; env VWIRE_TIMEOUT_SECS)" },
+	[OPTID_JOBS]              = { "jobs", required_argument, 'j', false, "N", "scripts run at once, output kept in order (default: the number of cores)" },
 };
 
 static bool fail(char *err, size_t len, const char *fmt, ...)
@@ -130,6 +132,9 @@ static bool add_define(struct config *cfg, const char *text, char *err, size_t e
 	size_t n = eq ? (size_t)(eq - text) : strlen(text);
 	if (!valid_define_name(text, n))
 		return fail(err, err_len, "bad value for --define: '%s' (expected NAME or NAME=VALUE)", text);
+	/* A value spanning lines would shift every line number after it. */
+	if (eq && strchr(eq, '\n'))
+		return fail(err, err_len, "bad value for --define: the value of '%.*s' has a newline", (int)n, text);
 	char *name = strndup(text, n);
 	char *value = strdup(eq ? eq + 1 : "");
 	if (!name || !value)
@@ -248,9 +253,11 @@ static bool apply(struct config *cfg, enum option_id id, const char *value,
 		return true;
 	case OPTID_TCP_TS_ECR_SCALED:
 	case OPTID_STRICT_SEGMENTS:
+	case OPTID_SPLIT_SEGMENTS:
 		if (!parse_bool(value, &b))
 			return fail(err, err_len, "bad value for --%s: '%s' (expected no value, 0 or 1)", name, value);
-		*(id == OPTID_STRICT_SEGMENTS ? &cfg->strict_segments : &cfg->tcp_ts_ecr_scaled) = b;
+		*(id == OPTID_STRICT_SEGMENTS ? &cfg->strict_segments :
+		  id == OPTID_SPLIT_SEGMENTS ? &cfg->split_segments : &cfg->tcp_ts_ecr_scaled) = b;
 		return true;
 	case OPTID_NON_FATAL:
 		return parse_non_fatal(cfg, value, err, err_len);
@@ -258,6 +265,11 @@ static bool apply(struct config *cfg, enum option_id id, const char *value,
 		if (!parse_int(value, 1, 86400 * 7, &n))
 			return fail(err, err_len, "bad value for --timeout_secs: '%s' (expected 1..604800)", value ? value : "");
 		cfg->timeout_secs = (int)n;
+		return true;
+	case OPTID_JOBS:
+		if (!parse_int(value, 1, 1024, &n))
+			return fail(err, err_len, "bad value for --jobs: '%s' (expected 1..1024)", value ? value : "");
+		cfg->jobs = (int)n;
 		return true;
 	case OPTID_DRY_RUN:
 		cfg->dry_run = true;

@@ -180,6 +180,16 @@ int packet_compare_run(const struct packet *expected,
 		       const struct seq_map *map, unsigned flags,
 		       struct packet_mismatch *mm);
 
+/* The mirror of a joined run: whether the first START:END(LEN) bytes of a
+ * longer live TCP segment (a super-segment from a stack or device doing
+ * segmentation offload) match expected, with PSH not checked and FIN not
+ * allowed on that front piece. Returns 0 if so, 1 with *mm filled. The run
+ * loop then keeps the rest of the segment queued for the next expected
+ * packet. */
+int packet_compare_front(const struct packet *expected, const struct live_packet *live,
+			 const struct seq_map *map, unsigned flags,
+			 struct packet_mismatch *mm);
+
 /* Whether live belongs to the script's connection: from the target's
  * local address to the remote one (either family in mapped mode). */
 bool packet_is_from_local(const struct live_packet *live,

@@ -508,6 +508,38 @@ int packet_compare_run(const struct packet *expected,
 	return 0;
 }
 
+int packet_compare_front(const struct packet *expected, const struct live_packet *live,
+			 const struct seq_map *map, unsigned flags,
+			 struct packet_mismatch *mm)
+{
+	const struct tcp_packet *t = &expected->u.tcp;
+	struct live_packet front;
+	struct expect_view v;
+
+	memset(mm, 0, sizeof(*mm));
+	if (expected->kind != PKT_TCP || t->seq_any || t->payload_len == 0 ||
+	    live->protocol != IPPROTO_TCP || live->payload_len <= t->payload_len)
+		return mismatch_text(mm, "payload", "", "",
+				     "live packet payload: no longer segment to split");
+	/* Only the fields are read, so a shallow copy cut to the expected
+	 * length stands for the piece a segmenting device would send first. */
+	front = *live;
+	front.payload_len = t->payload_len;
+	v.check_seq = !(flags & PKT_CMP_NO_SEQ);
+	v.seq = t->seq_start;
+	v.check_len = true;
+	v.payload_len = t->payload_len;
+	/* PSH and FIN travel on the last piece of a super-segment: the front
+	 * piece must not carry FIN, and PSH is not checked on it. */
+	v.flags = t->flags;
+	v.flags_mask = (uint16_t)(0x1ff & ~TCPF_PSH);
+	if (t->flags & TCPF_FIN)
+		return mismatch_text(mm, "tcp_fin", "1", "0",
+				     "live packet field tcp_fin: expected FIN on a piece before the segment's end");
+	front.flags = (uint16_t)(live->flags & ~TCPF_FIN);
+	return compare_tcp(expected, &front, map, flags, &v, mm);
+}
+
 bool packet_is_from_local(const struct live_packet *live,
 			  const struct packet_ctx *ctx)
 {

@@ -5,13 +5,15 @@
 #include <stdint.h>
 #include "ast.h"
 #include "frontend.h"
+#include "define_columns.h"
 
 /* Everything one parse needs; the scanner's extra data too. */
 struct parse_ctx {
 	struct script *script;
 	struct diag *err;
 	bool failed;
-	int line, col;          /* scanner position */
+	int line, col;          /* scanner position, in the substituted text */
+	struct col_map *cols;   /* -D substitutions, to report original columns */
 	int err_phase;          /* errno-text detector, see lexer.l */
 	int tok_line, tok_col;  /* start of a multi-line token */
 	char *buf;              /* text of a multi-line token */
@@ -559,7 +561,7 @@ icmp_packet
 	}
 	| icmp_packet WORD {
 		$$ = $1;
-		if ($$->u.icmp.code_name || $$->u.icmp.has_mtu || $$->u.icmp.has_quote) {
+		if ($$->u.icmp.code_name || $$->u.icmp.has_mtu || $$->u.icmp.has_quote || $$->u.icmp.quote_any) {
 			FAIL(@2, "unexpected '%s' in ICMP packet", $2);
 			free($2);
 		} else {
@@ -569,7 +571,7 @@ icmp_packet
 	}
 	| icmp_packet MTU INTEGER {
 		$$ = $1;
-		if ($$->u.icmp.has_mtu || $$->u.icmp.has_quote) FAIL(@2, "unexpected 'mtu'");
+		if ($$->u.icmp.has_mtu || $$->u.icmp.has_quote || $$->u.icmp.quote_any) FAIL(@2, "unexpected 'mtu'");
 		NUM_IN($3, @3, 0, UINT32_MAX, "mtu");
 		$$->u.icmp.has_mtu = true;
 		$$->u.icmp.mtu = (uint32_t)$3.num;
@@ -577,7 +579,7 @@ icmp_packet
 	}
 	| icmp_packet '[' INTEGER ':' INTEGER '(' INTEGER ')' ']' {
 		$$ = $1;
-		if ($$->u.icmp.has_quote) FAIL(@2, "an ICMP packet quotes one segment");
+		if ($$->u.icmp.has_quote || $$->u.icmp.quote_any) FAIL(@2, "an ICMP packet quotes one segment");
 		NUM_IN($3, @3, 0, UINT32_MAX, "sequence number");
 		NUM_IN($5, @5, 0, UINT32_MAX, "sequence number");
 		NUM_IN($7, @7, 0, UINT32_MAX, "payload length");
@@ -588,9 +590,15 @@ icmp_packet
 		$$->u.icmp.quote_len = (uint32_t)$7.num;
 		free($3.text); free($5.text); free($7.text);
 	}
+	| icmp_packet '[' ELLIPSIS ']' {
+		/* Any quoted segment: the harness picks it, as when none is written. */
+		$$ = $1;
+		if ($$->u.icmp.has_quote || $$->u.icmp.quote_any) FAIL(@2, "an ICMP packet quotes one segment");
+		$$->u.icmp.quote_any = true;
+	}
 	| icmp_packet '[' UDP '(' INTEGER ')' ']' {
 		$$ = $1;
-		if ($$->u.icmp.has_quote) FAIL(@2, "an ICMP packet quotes one segment");
+		if ($$->u.icmp.has_quote || $$->u.icmp.quote_any) FAIL(@2, "an ICMP packet quotes one segment");
 		NUM_IN($5, @5, 0, 65535, "UDP payload length");
 		$$->u.icmp.has_quote = true;
 		$$->u.icmp.quote_proto = 17;

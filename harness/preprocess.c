@@ -73,13 +73,14 @@ static bool name_is_defined(const struct config *cfg, const char *s, size_t n)
 }
 
 /* Copy one line, replacing defined words by their values. */
-static void put_substituted(struct text_buf *out, const char *s, size_t n, const struct config *cfg)
+static void put_substituted(struct text_buf *out, const char *s, size_t n, const struct config *cfg,
+			    int line_no, struct col_map *map)
 {
 	if (!cfg || cfg->define_count == 0) {
 		buf_put(out, s, n);
 		return;
 	}
-	size_t i = 0, copied = 0;
+	size_t i = 0, copied = 0, line_start = out->len;
 	while (i < n) {
 		if (!is_word_char(s[i])) {
 			i++;
@@ -93,7 +94,11 @@ static void put_substituted(struct text_buf *out, const char *s, size_t n, const
 		const struct define *d = find_define(cfg, s + start, i - start);
 		if (d) {
 			buf_put(out, s + copied, start - copied);
-			buf_put(out, d->value, strlen(d->value));
+			size_t vlen = strlen(d->value);
+			if (map)
+				col_map_add(map, line_no, (int)(out->len - line_start) + 1, (int)vlen,
+					    (int)start + 1, (int)(i - start));
+			buf_put(out, d->value, vlen);
 			copied = i;
 		}
 	}
@@ -124,13 +129,21 @@ static size_t directive(const char *line, size_t n, const char **kw, const char 
 	return k - i - 1;
 }
 
+static bool is_define_line(const char *line, size_t n)
+{
+	size_t i = 0;
+	while (i < n && (line[i] == ' ' || line[i] == '\t'))
+		i++;
+	return n - i >= 9 && !memcmp(line + i, "--define=", 9);
+}
+
 static bool kw_is(const char *kw, size_t n, const char *want)
 {
 	return n == strlen(want) && !memcmp(kw, want, n);
 }
 
 char *preprocess_script(const char *name, const char *text, size_t len,
-			const struct config *cfg, size_t *out_len, struct diag *err)
+			const struct config *cfg, size_t *out_len, struct col_map *map, struct diag *err)
 {
 	struct text_buf out = { 0 };
 	buf_put(&out, "", 0);
@@ -192,8 +205,10 @@ char *preprocess_script(const char *name, const char *text, size_t len,
 			set_error(err, name, line_no, col, "unsupported directive '#%.*s' (vwire knows #ifdef, #ifndef, #else, #endif)",
 				  (int)kw_len, kw);
 			goto fail;
+		} else if (active && is_define_line(line, n)) {
+			buf_put(&out, line, n); /* its own name stays a name */
 		} else if (active) {
-			put_substituted(&out, line, n, cfg);
+			put_substituted(&out, line, n, cfg, line_no, map);
 		}
 		if (nl)
 			buf_put(&out, "\n", 1);

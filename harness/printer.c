@@ -235,6 +235,8 @@ void print_packet_body(FILE *out, const struct packet *p)
 			fprintf(out, " [udp (%u)]", ic->quote_len);
 		else if (ic->has_quote)
 			fprintf(out, " [%u:%u(%u)]", ic->quote_start, ic->quote_end, ic->quote_len);
+		else if (ic->quote_any)
+			fprintf(out, " [...]");
 		break;
 	}
 	}

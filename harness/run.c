@@ -3,6 +3,8 @@
 #include "run.h"
 
 #include <errno.h>
+#include <stdbool.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -96,79 +98,183 @@ static int timeout_secs(const struct config *cfg)
 	return v > 0 ? v : DEFAULT_TIMEOUT_SECS;
 }
 
+/* One script's child and what it left for the parent. */
+struct job {
+	pid_t pid;
+	int report_fd;        /* read end of the child's report pipe */
+	FILE *out, *err;      /* its captured stdout and stderr (parallel runs) */
+	int status;
+	bool done;
+	char report[1200];
+};
+
+static int jobs_wanted(const struct config *cfg, int count)
+{
+	long n = cfg->jobs > 0 ? cfg->jobs : sysconf(_SC_NPROCESSORS_ONLN);
+	if (n < 1)
+		n = 1;
+	return n < count ? (int)n : count;
+}
+
+/* Forks script i; false when it could not. With capture, the child's
+ * stdout and stderr go to unlinked files that are printed when its turn
+ * comes, so parallel scripts' output stays in command-line order. */
+static bool job_start(struct job *j, struct config *cfg, char **paths, int i, int count,
+		      int limit, bool capture)
+{
+	int pfd[2];
+	if (pipe(pfd)) {
+		perror("vwire: pipe");
+		return false;
+	}
+	char json[4200];
+	const char *json_path = cfg->json_path;
+	if (json_path && count > 1) {
+		snprintf(json, sizeof(json), "%s.%d", cfg->json_path, i);
+		json_path = json;
+	}
+	j->out = capture ? tmpfile() : NULL;
+	j->err = capture ? tmpfile() : NULL;
+	if (capture && (!j->out || !j->err)) {
+		perror("vwire: tmpfile");
+		return false;
+	}
+	fflush(NULL);
+	pid_t pid = fork();
+	if (pid < 0) {
+		perror("vwire: fork");
+		return false;
+	}
+	if (pid == 0) {
+		close(pfd[0]);
+		if (capture) {
+			dup2(fileno(j->out), STDOUT_FILENO);
+			dup2(fileno(j->err), STDERR_FILENO);
+		}
+		alarm((unsigned)limit);
+		_exit(run_one(cfg, paths[i], json_path, pfd[1]));
+	}
+	close(pfd[1]);
+	j->pid = pid;
+	j->report_fd = pfd[0];
+	return true;
+}
+
+/* The child's report (a few hundred bytes, written just before it exits,
+ * so it never fills the pipe while the parent waits elsewhere). */
+static void job_collect(struct job *j, int status)
+{
+	size_t n = 0;
+	ssize_t k;
+	while (n < sizeof(j->report) - 1 &&
+	       ((k = read(j->report_fd, j->report + n, sizeof(j->report) - 1 - n)) > 0 ||
+		(k < 0 && errno == EINTR)))
+		if (k > 0)
+			n += (size_t)k;
+	j->report[n] = '\0';
+	close(j->report_fd);
+	j->status = status;
+	j->done = true;
+}
+
+static void copy_out(FILE *from, FILE *to)
+{
+	if (!from)
+		return;
+	fflush(to);
+	rewind(from);
+	char buf[8192];
+	size_t n;
+	while ((n = fread(buf, 1, sizeof(buf), from)) > 0)
+		fwrite(buf, 1, n, to);
+	fclose(from);
+	fflush(to);
+}
+
+/* Prints a finished script's output and verdict line; its exit code. */
+static int job_finish(struct job *j, const char *path, int count, int limit)
+{
+	copy_out(j->out, stdout);
+	copy_out(j->err, stderr);
+	int status = j->status, rc;
+	char why[900];
+	if (WIFSIGNALED(status)) {
+		int sig = WTERMSIG(status);
+		if (sig == SIGALRM)
+			snprintf(why, sizeof(why), "time limit of %d s exceeded (killed)", limit);
+		else
+			snprintf(why, sizeof(why), "killed by signal SIG%s (%s)", sigabbrev_np(sig) ? sigabbrev_np(sig) : "?", strsignal(sig));
+		if (count == 1)
+			fprintf(stderr, "vwire: %s: %s\n", path, why);
+		rc = EXIT_SCRIPT_FAILED;
+		snprintf(j->report, sizeof(j->report), "0\t%s", why);
+	} else {
+		rc = WEXITSTATUS(status);
+	}
+	if (count > 1) {
+		if (rc == EXIT_PASS) {
+			printf("PASS %s\n", path);
+		} else {
+			char *tab = strchr(j->report, '\t');
+			int line = atoi(j->report);
+			printf("%s %s", rc == EXIT_USAGE ? "ERROR" : "FAIL", path);
+			if (line > 0)
+				printf(":%d", line);
+			printf(": %s\n", tab ? tab + 1 : "failed");
+		}
+		fflush(stdout);
+	}
+	return rc;
+}
+
+/* Up to --jobs children at once; verdicts and output are printed in the
+ * order of the command line as soon as every earlier script is done. */
 int run_scripts(struct config *cfg, int count, char **paths)
 {
 	int worst = EXIT_PASS;
 	int limit = timeout_secs(cfg);
-	for (int i = 0; i < count; i++) {
-		int pfd[2];
-		if (pipe(pfd)) {
-			perror("vwire: pipe");
-			return EXIT_USAGE;
-		}
-		char json[4200];
-		const char *json_path = cfg->json_path;
-		if (json_path && count > 1) {
-			snprintf(json, sizeof(json), "%s.%d", cfg->json_path, i);
-			json_path = json;
-		}
-		fflush(NULL);
-		pid_t pid = fork();
-		if (pid < 0) {
-			perror("vwire: fork");
-			return EXIT_USAGE;
-		}
-		if (pid == 0) {
-			close(pfd[0]);
-			alarm((unsigned)limit);
-			_exit(run_one(cfg, paths[i], json_path, pfd[1]));
-		}
-		close(pfd[1]);
-		char report[1200];
-		size_t n = 0;
-		ssize_t k;
-		while (n < sizeof(report) - 1 &&
-		       ((k = read(pfd[0], report + n, sizeof(report) - 1 - n)) > 0 ||
-			(k < 0 && errno == EINTR)))
-			if (k > 0)
-				n += (size_t)k;
-		report[n] = '\0';
-		close(pfd[0]);
-		int status = 0;
-		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-			;
-		int rc;
-		char why[900];
-		if (WIFSIGNALED(status)) {
-			int sig = WTERMSIG(status);
-			if (sig == SIGALRM)
-				snprintf(why, sizeof(why), "time limit of %d s exceeded (killed)", limit);
-			else
-				snprintf(why, sizeof(why), "killed by signal SIG%s (%s)", sigabbrev_np(sig) ? sigabbrev_np(sig) : "?", strsignal(sig));
-			if (count == 1)
-				fprintf(stderr, "vwire: %s: %s\n", paths[i], why);
-			rc = EXIT_SCRIPT_FAILED;
-			snprintf(report, sizeof(report), "0\t%s", why);
-		} else {
-			rc = WEXITSTATUS(status);
-		}
-		if (count > 1) {
-			if (rc == EXIT_PASS) {
-				printf("PASS %s\n", paths[i]);
-			} else {
-				char *tab = strchr(report, '\t');
-				int line = atoi(report);
-				printf("%s %s", rc == EXIT_USAGE ? "ERROR" : "FAIL", paths[i]);
-				if (line > 0)
-					printf(":%d", line);
-				printf(": %s\n", tab ? tab + 1 : "failed");
-			}
-			fflush(stdout);
-		}
-		if (rc == EXIT_USAGE)
-			worst = EXIT_USAGE;
-		else if (rc != EXIT_PASS && worst != EXIT_USAGE)
-			worst = EXIT_SCRIPT_FAILED;
+	int width = jobs_wanted(cfg, count);
+	bool capture = width > 1;
+	struct job *jobs = calloc((size_t)count, sizeof(*jobs));
+	if (!jobs) {
+		perror("vwire: calloc");
+		return EXIT_USAGE;
 	}
+	int started = 0, printed = 0, running = 0;
+	while (printed < count) {
+		while (running < width && started < count) {
+			if (!job_start(&jobs[started], cfg, paths, started, count, limit, capture)) {
+				worst = EXIT_USAGE;
+				count = started; /* no more: finish what runs */
+				break;
+			}
+			started++;
+			running++;
+		}
+		if (printed >= count)
+			break;
+		if (!jobs[printed].done) {
+			int status = 0;
+			pid_t pid;
+			while ((pid = waitpid(-1, &status, 0)) < 0 && errno == EINTR)
+				;
+			if (pid < 0)
+				break;
+			for (int i = printed; i < started; i++)
+				if (jobs[i].pid == pid && !jobs[i].done) {
+					job_collect(&jobs[i], status);
+					running--;
+				}
+		}
+		while (printed < count && jobs[printed].done) {
+			int rc = job_finish(&jobs[printed], paths[printed], count, limit);
+			if (rc == EXIT_USAGE)
+				worst = EXIT_USAGE;
+			else if (rc != EXIT_PASS && worst != EXIT_USAGE)
+				worst = EXIT_SCRIPT_FAILED;
+			printed++;
+		}
+	}
+	free(jobs);
 	return worst;
 }

@@ -170,6 +170,7 @@ static int queue_push(struct run_state *rs, struct live_packet *lp, long long us
 	}
 	rs->queue[rs->queue_len].live = *lp;
 	rs->queue[rs->queue_len].usecs = usecs;
+	rs->queue[rs->queue_len].split_rest = false;
 	rs->queue_len++;
 	/* The structs moved (copied in, maybe realloc'd). */
 	for (size_t i = 0; i < rs->queue_len; i++)

@@ -25,6 +25,7 @@
 struct queued_packet {
 	struct live_packet live;
 	long long usecs;           /* script-relative time it was found */
+	bool split_rest;           /* what a split super-segment left (--split_segments) */
 };
 
 /* The syscall thread's one job. */

@@ -188,6 +188,13 @@ ssize_t vs_sys_splice(struct vstack *vs, int fd_in, loff_t *off_in, int fd_out,
 	if (!tmp)
 		return -ENOMEM;
 	ssize_t r;
+	if (!in_pipe && in->u.sock.ts && tcp_at_urgent_mark(in->u.sock.ts)) {
+		/* As Linux's tcp_read_sock: splice never reads across the
+		 * urgent mark; stopped on it with the octet still queued, it
+		 * returns 0 at once rather than wait (or spin). */
+		free(tmp);
+		return 0;
+	}
 	if (!in_pipe) {
 		/* socket -> pipe: take no more than the pipe holds. */
 		out->refs++;

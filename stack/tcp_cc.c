@@ -215,3 +215,40 @@ void tcp_cc_before_send(struct tcp_sock *ts)
 	ts->cwnd_stamp = vs_now(ts->vs);
 	ts->cwnd_used = 0;
 }
+
+/* The pacing rate, in bytes per second, as Linux derives it from the
+ * congestion state: cwnd (or packets out, when larger) segments per smoothed
+ * RTT, scaled by 200% in early slow start (cwnd < ssthresh / 2) and by 120%
+ * after. 0 means not paced yet: no RTT sample. */
+uint64_t tcp_pacing_rate(const struct tcp_sock *ts)
+{
+	if (ts->rto.srtt_us <= 0)
+		return 0;
+	uint64_t pkts = ts->cwnd > ts->packets_out ? ts->cwnd : ts->packets_out;
+	uint64_t ratio = ts->cwnd < ts->ssthresh / 2 ? 200 : 120;
+	return (uint64_t)ts->mss_cache * pkts * ratio * 10000ULL / (uint64_t)ts->rto.srtt_us;
+}
+
+/* How many bytes one TSO/GSO segment may carry (Linux's TSO autosizing):
+ * about 1 ms of the pacing rate (sk_pacing_shift 10), plus a share of the
+ * 64 KB maximum on very short paths (tcp_tso_rtt_log 9: 64 KB when the
+ * minimum RTT is under 512 us, halving for every doubling above), at least
+ * tcp_min_tso_segs segments. max_bytes, a multiple of mss, caps it. */
+uint32_t tcp_tso_autosize(const struct tcp_sock *ts, uint32_t mss, uint32_t max_bytes)
+{
+	uint64_t rate = tcp_pacing_rate(ts);
+	if (rate == 0)
+		return max_bytes;  /* not paced yet: the device maximum */
+	uint64_t bytes = rate >> 10;
+	uint64_t r = ts->rto.have_sample ? (uint64_t)ts->rto.min_rtt_us >> 9 : 64;
+	if (r < 32)
+		bytes += (uint64_t)65536 >> r;
+	if (bytes > max_bytes)
+		bytes = max_bytes;
+	uint64_t segs = bytes / mss;
+	uint64_t min_segs = ts->vs->knobs.tcp_min_tso_segs > 0 ? (uint64_t)ts->vs->knobs.tcp_min_tso_segs : 1;
+	if (segs < min_segs)
+		segs = min_segs;
+	uint64_t out = segs * mss;
+	return out > max_bytes ? max_bytes : (uint32_t)out;
+}

@@ -354,8 +354,10 @@ static void fin_acked(struct tcp_sock *ts)
 static bool ack_input(struct tcp_sock *ts, const struct seg *s, bool *gone)
 {
 	struct vstack *vs = ts->vs;
-	if (seq_gt(s->ack, ts->snd_max))
-		return false;             /* acks data never sent: discard */
+	if (seq_gt(s->ack, ts->snd_max)) {
+		dup_ack(ts, s);           /* RFC 9293 3.10.7.4: ACK, then drop */
+		return false;
+	}
 	if (seq_lt(s->ack, ts->snd_una - ts->max_window)) {
 		challenge_ack(ts);
 		return false;
@@ -593,6 +595,13 @@ static void timewait_input(struct tcp_sock *ts, const struct seg *s, bool *reope
 {
 	struct vstack *vs = ts->vs;
 	if (s->flags & TH_RST) {
+		/* RFC 5961 3.2: only a RST at exactly RCV.NXT is believed; one
+		 * elsewhere in the window gets a challenge ACK, others nothing. */
+		if (s->seq != ts->rcv_nxt) {
+			if (seq_acceptable(ts, s))
+				challenge_ack(ts);
+			return;
+		}
 		/* RFC 1337: with tcp_rfc1337 set, a RST does not end TIME-WAIT. */
 		if (!vs->knobs.tcp_rfc1337)
 			tcp_done(ts);
@@ -706,6 +715,8 @@ static void established_input(struct tcp_sock *ts, const struct seg *s)
 		ts->snd_wl2 = s->ack;
 		rtt_sample(ts, s);
 		become_established(ts);
+		if (s == &simul)
+			ts->ack_now = true; /* RFC 9293 Figure 8 line 7: the SYN,ACK gets its ACK */
 		if (l && !ts->in_accept_queue)
 			queue_to_accept(ts);
 		tcp_deliver_wakeup(ts);
@@ -847,7 +858,8 @@ void tcp_icmp_error(struct vstack *vs, int family, int type, int code, uint32_t 
 	struct tcp_sock *ts = tcp_table_lookup(vs, quoted_src, sport, quoted_dst, dport, &listener);
 	if (!ts || listener || ts->state == VWIRE_TCP_TIME_WAIT)
 		return;
-	if (ts->state != VWIRE_TCP_SYN_SENT && !seq_in(seq, ts->snd_una, ts->snd_max + 1))
+	/* RFC 5927 4.1: only an error quoting data in flight is believed. */
+	if (!seq_in(seq, ts->snd_una, ts->snd_max + 1))
 		return;
 	bool v4 = family == AF_INET;
 	bool frag = v4 ? (type == 3 && code == 4) : (type == 2);
@@ -885,8 +897,18 @@ void tcp_icmp_error(struct vstack *vs, int family, int type, int code, uint32_t 
 	if (!unreach)
 		return;
 	int err = v4 ? unreach_errno_v4(code) : unreach_errno_v6(code);
+	/* RFC 9293 3.9.2.2 / RFC 1122 4.2.3.9: net, host and source-route
+	 * unreachable are soft (MUST-56, even in SYN-SENT); protocol and
+	 * port unreachable are hard and abort in any state (SHLD-26). A
+	 * SYN-RECEIVED child still fails on any code, as Linux's does. */
+	bool soft = v4 ? (code == 0 || code == 1 || code == 5) : false;
+	bool hard = v4 ? (code == 2 || code == 3) : code == 4;
+	if (soft && ts->state != VWIRE_TCP_SYN_RECV) {
+		ts->soft_error = err;
+		return;
+	}
 	/* A Fast Open child not yet accepted fails like a handshake. */
-	if (ts->state == VWIRE_TCP_SYN_SENT || (ts->state == VWIRE_TCP_SYN_RECV &&
+	if (hard || ts->state == VWIRE_TCP_SYN_SENT || (ts->state == VWIRE_TCP_SYN_RECV &&
 	    (!ts->parent || tcp_fastopen_is_passive(ts)))) {
 		ts->error = err;          /* hard: the handshake fails */
 		tcp_done(ts);

@@ -362,6 +362,8 @@ void tcp_cong_avoid_ai(struct tcp_sock *ts, uint32_t w, uint32_t acked);
 void tcp_cwnd_validate(struct tcp_sock *ts, bool is_cwnd_limited);
 void tcp_cc_before_send(struct tcp_sock *ts);      /* restart after idle */
 uint32_t tcp_cc_ssthresh(struct tcp_sock *ts);
+uint64_t tcp_pacing_rate(const struct tcp_sock *ts);   /* bytes/s, 0 = none */
+uint32_t tcp_tso_autosize(const struct tcp_sock *ts, uint32_t mss, uint32_t max_bytes);
 void tcp_cc_cong_avoid(struct tcp_sock *ts, uint32_t acked);
 uint32_t tcp_cc_undo_cwnd(struct tcp_sock *ts);
 void tcp_cc_pkts_acked(struct tcp_sock *ts, uint32_t pkts, int64_t rtt_us);

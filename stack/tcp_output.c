@@ -338,7 +338,8 @@ static bool may_send(struct tcp_sock *ts, uint32_t len, uint32_t avail, bool fin
  * stay one MSS each. */
 static uint32_t gso_extend(struct tcp_sock *ts, uint32_t avail, uint32_t usable, int mss)
 {
-	uint32_t gso_max = (uint32_t)(TCP_GSO_MAX_BYTES / mss * mss);
+	uint32_t gso_max = tcp_tso_autosize(ts, (uint32_t)mss,
+					    (uint32_t)(TCP_GSO_MAX_BYTES / mss * mss));
 	uint32_t big = avail < usable ? avail : usable;
 	if (big > gso_max)
 		big = gso_max;

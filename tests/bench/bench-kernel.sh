@@ -3,8 +3,10 @@
 # every script of LINUX-VERDICTS.tsv (the ipv4 variant) run one at a time,
 # from its own folder, with RUN-FLAGS.md's ipv4 flags, against this
 # machine's kernel in a private namespace. Prints the agreement and the
-# scripts that differ (vwire's first error line for each). Real time: a
-# few minutes. Needs root and /dev/net/tun.
+# scripts that differ (vwire's first error line for each), then the
+# differential run: the same script on the built-in stack (virtual time)
+# against the kernel target's verdict, and where the two part ways.
+# Real time: a few minutes. Needs root and /dev/net/tun.
 #   KERNEL_BENCH_OUT=FILE  where the per-script table goes (default in /tmp)
 #   KERNEL_BENCH_ONLY=RE   run only the scripts whose path matches RE
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -47,11 +49,17 @@ run_one() {
 	case $? in 0) ours=pass ;; *) ours=fail ;; esac
 	first=$(printf '%s\n' "$log" | grep -m1 -E 'error|FAIL|Timed out|failed' | cut -c1-200)
 }
-
+# The built-in stack's verdict on the same script: sets stack.
+run_stack() {
+	(cd "$1" && timeout 60 "$VWIRE" $FLAGS "$2" >/dev/null 2>&1)
+	case $? in 0) stack=pass ;; *) stack=fail ;; esac
+}
 # Columns: script, linux, vwire (first run), first error, vwire after
-# reruns. Real time on a shared machine: a disagreement that is only a
-# timing error gets up to RERUNS more runs; the last column says whether
-# a rerun agreed (timing noise is a reason only where one does).
+# reruns, built-in stack. Real time on a shared machine: a disagreement
+# that is only a timing error (or bin/vwire being rebuilt under the run)
+# gets up to RERUNS more runs; the fifth
+# column says whether a rerun agreed (timing noise is a reason only where
+# one does).
 RERUNS=${KERNEL_BENCH_RERUNS:-2}
 grep -v '^#' "$VERDICTS" | grep -E "$ONLY" | while IFS="$(printf '\t')" read -r script linux _; do
 	dir=$CORPUS/gtests/net/$(dirname "$script")
@@ -60,11 +68,12 @@ grep -v '^#' "$VERDICTS" | grep -E "$ONLY" | while IFS="$(printf '\t')" read -r 
 	once=$ours first_once=$first
 	n=0
 	while [ "$ours" != "$linux" ] && [ "$n" -lt "$RERUNS" ] &&
-		printf '%s' "$first" | grep -q 'timing error'; do
+		printf '%s' "$first" | grep -qE 'timing error|failed to run command'; do
 		run_one "$dir" "$(basename "$script")"
 		n=$((n + 1))
 	done
-	printf '%s\t%s\t%s\t%s\t%s\n' "$script" "$linux" "$once" "$first_once" "$ours" >>"$OUT"
+	run_stack "$dir" "$(basename "$script")"
+	printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$script" "$linux" "$once" "$first_once" "$ours" "$stack" >>"$OUT"
 done
 
 total=$(wc -l <"$OUT")
@@ -76,6 +85,14 @@ echo "kernel target vs LINUX-VERDICTS.tsv (ipv4): $agree / $total agree" \
 	"($(pct "$agree")%) on the first run, $rerun / $total ($(pct "$rerun")%)" \
 	"with up to $RERUNS reruns of timing-only disagreements;" \
 	"$(awk -F'\t' '$3 == "pass"' "$OUT" | wc -l) pass, ${secs} s wall"
-echo "differing on the first run (script, linux, vwire, vwire's first error, after reruns):"
+echo "differing on the first run (script, linux, vwire, vwire's first error, vwire after reruns, built-in stack):"
 awk -F'\t' '$2 != $3 { print "  " $0 }' "$OUT"
+# Differential: the built-in stack against Linux as the kernel target saw
+# it (after reruns, so timing noise does not count as a difference).
+diff_agree=$(awk -F'\t' '$5 == $6' "$OUT" | wc -l)
+echo "differential, built-in stack vs kernel target: $diff_agree / $total" \
+	"scripts agree ($(pct "$diff_agree")%);" \
+	"$(awk -F'\t' '$6 == "pass"' "$OUT" | wc -l) pass on the built-in stack"
+echo "differing (script, kernel, built-in stack):"
+awk -F'\t' '$5 != $6 { print "  " $1 "\t" $5 "\t" $6 }' "$OUT"
 echo "per-script table: $OUT"

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "config.h"
+#include "define_script.h"
 #include "frontend.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -14,15 +15,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct config cfg;
 	config_init(&cfg);
-	/* One define, so substitution is exercised too. */
-	cfg.defines = calloc(1, sizeof(*cfg.defines));
+	/* Defines longer and shorter than their names, so substitution and
+	 * the column map back to the original text are exercised too. */
+	cfg.defines = calloc(2, sizeof(*cfg.defines));
 	cfg.defines[0].name = strdup("CODE");
 	cfg.defines[0].value = strdup("host_unreachable");
-	cfg.define_count = 1;
+	cfg.defines[1].name = strdup("LONGNAME");
+	cfg.defines[1].value = strdup("1");
+	cfg.define_count = 2;
 	config_finish(&cfg);
 
 	struct diag err;
-	struct script *s = script_parse_text("fuzz.pkt", (const char *)data, size, &cfg, &err);
+	memset(&err, 0, sizeof(err));
+	struct script *s = NULL;
+	/* In-script --define lines come first, as script_load does it. */
+	if (script_defines_apply("fuzz.pkt", (const char *)data, size, &cfg, &err))
+		s = script_parse_text("fuzz.pkt", (const char *)data, size, &cfg, &err);
 	if (s) {
 		if (script_check(s, &cfg, &err) == 0) {
 			/* The printed text must parse again. */
@@ -39,6 +47,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		script_free(s);
 	} else {
+		/* A position is in the script's own text: never before column 1. */
+		if (err.line > 0 && err.column < 1)
+			abort();
 		FILE *null = fopen("/dev/null", "w");
 		diag_print(&err, null);
 		fclose(null);

@@ -11,6 +11,9 @@ from conftest import BUILD, ROOT
 from frontend_flags import V4, V6, corpus_scripts, uses_flag_defines
 
 DIALECTS = ROOT / "tests" / "dialects"
+FRONTEND = ROOT / "tests" / "frontend"
+# The -D names tests/frontend/defines-everywhere.pkt uses.
+FRONTEND_DEFINES = ("-D", "WIN=2000", "-D", "PAYLOAD=100", "-D", "SOCKFD=3", "-D", "MSSVAL=1000")
 
 
 def run(vwire, *args, timeout=60, cwd=None):
@@ -47,7 +50,12 @@ def test_corpus_without_defines_rejects_exactly_their_users(vwire, corpus):
 def test_bad_flag_is_one_line_exit_2(vwire):
     for args in (["--no_such_flag"], ["--mtu=abc", "x.pkt"], ["--ip_version=ipv5", "x.pkt"],
                  ["--bind_port=70000", "x.pkt"], ["--tolerance_usecs=-1", "x.pkt"],
-                 ["--local_ip=1.2.3", "x.pkt"], ["-D", "1BAD=2", "x.pkt"], ["--mtu"]):
+                 ["--local_ip=1.2.3", "x.pkt"], ["-D", "1BAD=2", "x.pkt"], ["--mtu"],
+                 ["--mss=abc", "x.pkt"], ["--tolerance_percent=x", "x.pkt"],
+                 ["--tcp_ts_tick_usecs=-3", "x.pkt"], ["--strict_segments=2", "x.pkt"],
+                 ["--non_fatal=bogus", "x.pkt"], ["--connect_port=0x1ffff", "x.pkt"],
+                 ["--gateway_ip=foo", "x.pkt"], ["--netmask_ip=1.2", "x.pkt"],
+                 ["-D", "X=a\nb", "x.pkt"]):
         r = run(vwire, *args)
         assert r.returncode == 2, args
         assert len(r.stderr.strip().splitlines()) == 1, (args, r.stderr)
@@ -159,8 +167,9 @@ def test_run_without_dry_run_reaches_the_run_loop(vwire, tmp_path):
     assert r.returncode == 2
 
 
-FRONTEND_SOURCES = [f"harness/{n}.c" for n in ("ast", "calls", "check", "config", "frontend",
-                                                 "options", "preprocess", "printer", "symbols")]
+FRONTEND_SOURCES = [f"harness/{n}.c" for n in ("ast", "calls", "check", "config", "define_columns",
+                                                 "define_script", "frontend", "options", "preprocess",
+                                                 "printer", "symbols")]
 
 
 def build_fuzzer():
@@ -193,7 +202,94 @@ def test_fuzz_parser_short_run(tmp_path):
     work = tmp_path / "corpus"
     work.mkdir()
     r = subprocess.run([str(fuzzer), "-max_total_time=20", "-timeout=10", "-rss_limit_mb=2048",
-                        f"-artifact_prefix={tmp_path}/", str(work), str(seeds)],
+                        f"-artifact_prefix={tmp_path}/", str(work), str(seeds), str(FRONTEND)],
                        capture_output=True, text=True, timeout=120)
     assert r.returncode == 0, r.stderr[-3000:]
     assert "Done" in r.stderr or "DONE" in r.stderr
+
+
+def test_enough_frontend_scripts():
+    assert len(list(FRONTEND.glob("*.pkt"))) >= 20
+
+
+@pytest.mark.parametrize("script", sorted(FRONTEND.glob("*.pkt")), ids=lambda p: p.name)
+def test_frontend_scripts_parse(vwire, script):
+    r = run(vwire, "--dry_run", *FRONTEND_DEFINES, script)
+    assert r.returncode == 0, r.stderr
+    assert r.stderr == ""
+
+
+def test_frontend_defines_are_needed(vwire):
+    r = run(vwire, "--dry_run", FRONTEND / "defines-everywhere.pkt")
+    assert r.returncode == 2
+    # Syntax comes first: the first name where a number must be.
+    assert r.stderr.startswith(f"{FRONTEND / 'defines-everywhere.pkt'}:5:19: "), r.stderr
+
+
+def test_columns_after_a_define_point_into_the_original_text(vwire, tmp_path):
+    script = tmp_path / "cols.pkt"
+    script.write_text("0 socket(NAME, SOCK_STREAM, BADC) = 3\n")
+    # BADC starts at column 29 of the file whatever NAME becomes.
+    for value in ("1", "AF_INET", "0x000000000000000000002"):
+        r = run(vwire, "--dry_run", "-D", f"NAME={value}", script)
+        assert r.returncode == 2
+        assert r.stderr.strip().startswith(f"{script}:1:29: "), (value, r.stderr)
+    # An error in the value itself points at the name it replaced.
+    r = run(vwire, "--dry_run", "-D", "NAME=SO_NOPE", script)
+    assert r.stderr.strip() == f"{script}:1:10: unknown symbolic constant 'SO_NOPE'"
+    # Syntax errors too, and several substitutions on one line add up.
+    script.write_text("0 socket(A, B, C) = 3 )\n")
+    r = run(vwire, "--dry_run", "-D", "A=AF_INET", "-D", "B=SOCK_STREAM", "-D", "C=6", script)
+    assert r.stderr.startswith(f"{script}:1:23: syntax error"), r.stderr
+
+
+def test_in_script_define(vwire, tmp_path):
+    script = tmp_path / "def.pkt"
+    script.write_text("--define=FD=3\n--define=FLAG\n0 close(FD) = 0\n"
+                      "#ifdef FLAG\n+0 close(4) = 0\n#endif\n")
+    r = run(vwire, "--print", script)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.splitlines()[-2:] == ["0.000000 close(3) = 0", "+0.000000 close(4) = 0"]
+    # The command line's value wins over the script's.
+    r = run(vwire, "--print", "-D", "FD=7", script)
+    assert r.returncode == 0, r.stderr
+    assert "0.000000 close(7) = 0" in r.stdout.splitlines()
+    # Among the script's own defines the last one wins.
+    twice = tmp_path / "twice.pkt"
+    twice.write_text("--define=FD=3\n--define=FD=5\n0 close(FD) = 0\n")
+    r = run(vwire, "--print", twice)
+    assert r.stdout.splitlines()[-1] == "0.000000 close(5) = 0", r.stderr
+    # A script's define does not leak into the next script.
+    other = tmp_path / "other.pkt"
+    other.write_text("0 close(FD) = 0\n")
+    r = run(vwire, "--dry_run", script, other)
+    assert r.returncode == 2
+    assert r.stderr.strip() == f"{other}:1:9: unknown symbolic constant 'FD'"
+
+
+DOCUMENTED_OPTIONS = ("ip_version", "local_ip", "remote_ip", "gateway_ip", "netmask_ip", "bind_port",
+                      "connect_port", "mss", "mtu", "tolerance_usecs", "tolerance_percent",
+                      "init_scripts", "so_filename", "so_flags", "tcp_ts_tick_usecs",
+                      "tcp_ts_ecr_scaled", "strict_segments", "non_fatal", "dry_run", "define",
+                      "verbose")
+
+
+def test_help_lists_every_documented_option(vwire):
+    out = run(vwire, "--help").stdout
+    missing = [o for o in DOCUMENTED_OPTIONS if f"--{o}" not in out]
+    assert missing == []
+
+
+def test_every_documented_option_is_accepted(vwire, tmp_path):
+    script = tmp_path / "ok.pkt"
+    script.write_text("0 close(3) = 0\n")
+    for args in (["--ip_version=ipv4"], ["--ip_version=ipv6"], ["--ip_version=ipv4-mapped-ipv6"],
+                 ["--local_ip=10.0.0.1"], ["--remote_ip=10.0.0.2"], ["--gateway_ip=10.0.0.254"],
+                 ["--netmask_ip=255.255.255.0"], ["--bind_port=9000"], ["--connect_port=9001"],
+                 ["--mss=1200"], ["--mtu=1400"], ["--tolerance_usecs=1000"],
+                 ["--tolerance_percent=10"], ["--init_scripts=/bin/true"], ["--so_filename=x.so"],
+                 ["--so_flags=a"], ["--tcp_ts_tick_usecs=1000"], ["--tcp_ts_ecr_scaled"],
+                 ["--strict_segments"], ["--non_fatal=packet"], ["-D", "X=1"], ["--define=X=1"],
+                 ["-v"], ["--verbose"]):
+        r = run(vwire, "--dry_run", *args, script)
+        assert r.returncode == 0, (args, r.stderr)

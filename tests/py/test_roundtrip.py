@@ -8,11 +8,14 @@ from conftest import CORPUS, ROOT
 from frontend_flags import V4, corpus_scripts
 
 OURS = sorted((ROOT / "tests" / "dialects").glob("*.pkt")) + \
+    sorted((ROOT / "tests" / "frontend").glob("*.pkt")) + \
     sorted((ROOT / "tests" / "fuzz" / "seeds" / "fuzz_parser").glob("*.pkt"))
 
 
 def printed(vwire, path, extra=()):
     r = subprocess.run([str(vwire), "--print", *V4, "-D", "PEER_WIN=4000", "-D", "HAVE_SACK",
+                        # the names tests/frontend/defines-everywhere.pkt uses
+                        "-D", "WIN=2000", "-D", "PAYLOAD=100", "-D", "SOCKFD=3", "-D", "MSSVAL=1000",
                         *extra, str(path)], capture_output=True, text=True, timeout=30)
     return r.returncode, r.stdout, r.stderr
 

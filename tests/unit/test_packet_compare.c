@@ -254,6 +254,43 @@ static void test_ip_fields(void **state)
 	tp_free(l);
 }
 
+/* The front bytes of a longer live segment (offload) match a shorter
+ * expected one; the rest is the run loop's to keep. */
+static void test_front_of_super_segment(void **state)
+{
+	struct packet *l = live_fin_ack(TCPF_PSH | TCPF_ACK, 3000);
+	struct packet *e = expected_fin_ack(TCPF_ACK, 1000);
+	struct live_packet lp;
+	struct packet_mismatch mm;
+
+	make_live(l, &lp);
+	assert_int_equal(packet_compare_front(e, &lp, &map, 0, &mm), 0);
+	/* PSH is not checked on the front piece. */
+	e->u.tcp.flags = TCPF_PSH | TCPF_ACK;
+	assert_int_equal(packet_compare_front(e, &lp, &map, 0, &mm), 0);
+	/* The expected start must be the live start. */
+	e->u.tcp.seq_start = 1001;
+	assert_int_equal(packet_compare_front(e, &lp, &map, 0, &mm), 1);
+	assert_string_equal(mm.field, "tcp_seq");
+	e->u.tcp.seq_start = 1;
+	/* A FIN cannot be on a piece that has bytes after it. */
+	e->u.tcp.flags = TCPF_FIN | TCPF_ACK;
+	assert_int_equal(packet_compare_front(e, &lp, &map, 0, &mm), 1);
+	assert_string_equal(mm.field, "tcp_fin");
+	/* Other fields are still checked (the ack here). */
+	e->u.tcp.flags = TCPF_ACK;
+	tp_ack(e, 3);
+	assert_int_equal(packet_compare_front(e, &lp, &map, 0, &mm), 1);
+	assert_string_equal(mm.field, "tcp_ack_seq");
+	tp_free(e);
+	/* Not longer than expected: nothing to split. */
+	e = expected_fin_ack(TCPF_ACK, 3000);
+	assert_int_equal(packet_compare_front(e, &lp, &map, 0, &mm), 1);
+	live_packet_free(&lp);
+	tp_free(e);
+	tp_free(l);
+}
+
 /* Live segments that join up to one expected packet. */
 static void test_joined_run(void **state)
 {
@@ -464,6 +501,7 @@ int main(void)
 		cmocka_unit_test_setup(test_option_values, setup),
 		cmocka_unit_test_setup(test_ip_fields, setup),
 		cmocka_unit_test_setup(test_joined_run, setup),
+		cmocka_unit_test_setup(test_front_of_super_segment, setup),
 		cmocka_unit_test_setup(test_learn_mapping, setup),
 		cmocka_unit_test_setup(test_format, setup),
 		cmocka_unit_test_setup(test_from_local_and_options_text, setup),

@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "config.h"
+#include "define_columns.h"
 #include "frontend.h"
 #include "printer.h"
 
@@ -139,6 +140,49 @@ static void test_errors_have_positions(void **state)
 	expect_error("0 < . 1:1(0) ack 1 <sack 9:3>\n", 1, 21, "left edge");
 	expect_error("0 tcp_state(1, 2) = TCP_CLOSE\n", 1, 3, "takes 1 argument");
 	expect_error("0 tcp_state(3) = TCP_NOPE\n", 1, 18, "unknown TCP state");
+}
+
+/* Columns counted in substituted text map back into the script's text. */
+static void test_define_column_map(void **state)
+{
+	(void)state;
+	struct col_map m = { 0 };
+	/* line 2: NAME (col 3, 4 chars) became "1234567" at col 3;
+	 * line 2: X (col 10 of the original) became "" at col 13. */
+	col_map_add(&m, 2, 3, 7, 3, 4);
+	col_map_add(&m, 2, 13, 0, 10, 1);
+	assert_int_equal(col_map_orig(&m, 1, 5), 5);   /* other line: unchanged */
+	assert_int_equal(col_map_orig(&m, 2, 2), 2);   /* before the value */
+	assert_int_equal(col_map_orig(&m, 2, 3), 3);   /* inside: the name's start */
+	assert_int_equal(col_map_orig(&m, 2, 9), 3);
+	assert_int_equal(col_map_orig(&m, 2, 10), 7);  /* after: shifted by 4 - 7 */
+	assert_int_equal(col_map_orig(&m, 2, 13), 11); /* after the empty value too */
+	assert_int_equal(col_map_orig(&m, 3, 13), 13);
+	assert_int_equal(col_map_orig(NULL, 4, 4), 4);
+	col_map_free(&m);
+}
+
+/* Positions stored in the tree (used by the checks) are original ones. */
+static void test_tree_positions_after_define(void **state)
+{
+	(void)state;
+	struct config cfg;
+	config_init(&cfg);
+	cfg.defines = calloc(1, sizeof(*cfg.defines));
+	cfg.defines[0].name = strdup("LONG_NAME");
+	cfg.defines[0].value = strdup("3");
+	cfg.define_count = 1;
+	config_finish(&cfg);
+	const char *text = "0 close(LONG_NAME) = 0\n+0 socket(..., LONG_NAME, NOPE) = 3\n";
+	struct diag err;
+	struct script *s = script_parse_text("t.pkt", text, strlen(text), &cfg, &err);
+	assert_non_null(s);
+	assert_int_equal(script_check(s, &cfg, &err), -1);
+	assert_int_equal(err.line, 2);
+	assert_int_equal(err.column, 27);
+	assert_non_null(strstr(err.message, "NOPE"));
+	script_free(s);
+	config_free(&cfg);
 }
 
 static void test_empty_script_is_valid(void **state)
@@ -413,6 +457,8 @@ int main(void)
 		cmocka_unit_test(test_icmp_and_udp),
 		cmocka_unit_test(test_errors_have_positions),
 		cmocka_unit_test(test_empty_script_is_valid),
+		cmocka_unit_test(test_define_column_map),
+		cmocka_unit_test(test_tree_positions_after_define),
 		cmocka_unit_test(test_print_round_trip_of_every_form),
 		cmocka_unit_test(test_corpus_roundtrip_structural),
 	};

@@ -135,6 +135,50 @@ static void test_unknown_name_falls_back_to_cubic(void **state)
 	assert_ptr_equal(f->ts->cc, &tcp_cubic_ops);
 }
 
+/* TSO autosizing: one segment carries about 1 ms of the pacing rate
+ * (cwnd * mss / srtt, times 2 in early slow start, 1.2 after), never fewer
+ * than tcp_min_tso_segs segments, never more than the device maximum; with
+ * no RTT sample yet nothing is paced. */
+static void test_tso_autosize_follows_pacing_rate(void **state)
+{
+	struct fx *f = *state;
+	struct tcp_sock *ts = f->ts;
+	const uint32_t max = 64000;
+	ts->cwnd = 10;
+	ts->ssthresh = 0x7fffffff;
+	f->h.vs.knobs.tcp_min_tso_segs = 2;
+	ts->rto.srtt_us = 0;
+	ts->rto.have_sample = false;
+	assert_int_equal(tcp_pacing_rate(ts), 0);
+	assert_int_equal(tcp_tso_autosize(ts, 1000, max), max);
+
+	/* 10 ms RTT: 2 * 10 * 1000 B / 10 ms = 2 MB/s, 1953 B per ms: the
+	 * 2-segment floor wins. */
+	ts->rto.srtt_us = 10000;
+	ts->rto.min_rtt_us = 10000;
+	ts->rto.have_sample = true;
+	assert_int_equal(tcp_pacing_rate(ts), 2000000);
+	assert_int_equal(tcp_tso_autosize(ts, 1000, max), 2000);
+	f->h.vs.knobs.tcp_min_tso_segs = 1;
+	assert_int_equal(tcp_tso_autosize(ts, 1000, max), 1000);
+
+	/* 1 ms RTT, cwnd 100: 200 MB/s is 195312 B per ms, capped at max. */
+	ts->cwnd = 100;
+	ts->rto.srtt_us = 1000;
+	ts->rto.min_rtt_us = 1000;
+	assert_int_equal(tcp_tso_autosize(ts, 1000, max), max);
+
+	/* Past early slow start the ratio is 120%: 10 segments of 1000 B per
+	 * 2 ms is 6 MB/s, 5859 B per ms, plus 64 KB >> (2000 >> 9) = 8192 B
+	 * for the short path: 14051 B, 14 segments. */
+	ts->cwnd = 10;
+	ts->ssthresh = 10;
+	ts->rto.srtt_us = 2000;
+	ts->rto.min_rtt_us = 2000;
+	assert_int_equal(tcp_pacing_rate(ts), 6000000);
+	assert_int_equal(tcp_tso_autosize(ts, 1000, max), 14000);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -144,6 +188,7 @@ int main(void)
 		T(test_cubic_decrease_and_fast_convergence),
 		T(test_reno_growth),
 		T(test_unknown_name_falls_back_to_cubic),
+		T(test_tso_autosize_follows_pacing_rate),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -129,7 +129,8 @@ static void send_syn(struct packetdrill_interface *ifc, uint16_t sport, uint32_t
 	seg[12] = (uint8_t)(((20 + ol) / 4) << 4);
 	seg[13] = TH_SYN;
 	tu_put16(seg + 14, 65535);
-	memcpy(seg + 20 + ol, data, len);
+	if (len)	/* data may be NULL for a bare SYN: memcpy(NULL, 0) is UB */
+		memcpy(seg + 20 + ol, data, len);
 	size_t n = 20 + ol + len;
 	struct vs_addr src = tu_v4(HT_REMOTE), dst = tu_v4(HT_LOCAL);
 	tu_put16(seg + 16, tcp_checksum(&src, &dst, seg, n));

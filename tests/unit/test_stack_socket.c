@@ -335,6 +335,29 @@ static void test_urgent_data_out_of_band(void **state)
 	assert_memory_equal(buf, "mnopqr", 6);
 }
 
+/* splice from a socket stops before the urgent mark and, stopped on it,
+ * returns 0 at once (a blocking call that neither waits nor spins), as
+ * Linux's tcp_read_sock: the urgent octet is never spliced. */
+static void test_splice_stops_at_urgent_mark(void **state)
+{
+	struct packetdrill_interface *ifc = *state;
+	int lfd;
+	uint32_t snd_nxt = 0;
+	int fd = ht_connection(ifc, &lfd, &snd_nxt);
+	int p[2];
+	assert_int_equal(ifc->pipe(U, p), 0);
+	assert_int_equal(send_urgent(ifc, 0, "abcde", 5, snd_nxt, 5), 0);
+	assert_int_equal(ifc->splice(U, fd, NULL, p[1], NULL, 16, 0), 4);
+	assert_int_equal(ifc->splice(U, fd, NULL, p[1], NULL, 1, 0), 0);
+	assert_int_equal(ifc->splice(U, fd, NULL, p[1], NULL, 16, 0), 0);
+	char buf[16];
+	assert_int_equal(ifc->read(U, p[0], buf, sizeof(buf)), 4);
+	assert_memory_equal(buf, "abcd", 4);
+	/* The octet is still there, out of band. */
+	assert_int_equal(ifc->recv(U, fd, buf, 1, MSG_OOB), 1);
+	assert_int_equal(buf[0], 'e');
+}
+
 static void test_splice_between_socket_and_pipe(void **state)
 {
 	struct packetdrill_interface *ifc = *state;
@@ -383,6 +406,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_recvmsg_tcp_inq_cmsg, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_urgent_data_out_of_band, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_splice_between_socket_and_pipe, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_splice_stops_at_urgent_mark, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fds_numbered_from_three_lowest_first, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_socket_bad_arguments, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_calls_on_bad_descriptors, setup, teardown),

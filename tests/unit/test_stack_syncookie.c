@@ -128,6 +128,13 @@ static void test_tampered_refused(void **state)
 		o = t;
 		o.raddr.u.v4.s_addr ^= htonl(1);
 		assert_int_equal(tcp_cookie_decode(SEED, &o, 7, c), -1);
+		/* the local side of the tuple is hashed too */
+		o = t;
+		o.lport++;
+		assert_int_equal(tcp_cookie_decode(SEED, &o, 7, c), -1);
+		o = t;
+		o.laddr.u.v4.s_addr ^= htonl(1u << 8);
+		assert_int_equal(tcp_cookie_decode(SEED, &o, 7, c), -1);
 		/* another instance's key */
 		assert_int_equal(tcp_cookie_decode(SEED + 1, &t, 7, c), -1);
 	}
