@@ -39,7 +39,7 @@ LIB := lib
 endif
 
 DEB_PACKAGES := flex bison libcmocka-dev libjansson-dev libpcap-dev \
-	python3-jinja2 python3-pytest python3-jsonschema tshark \
+	python3-jinja2 python3-pytest python3-jsonschema python3-yaml tshark \
 	clang libclang-rt-14-dev iproute2 procps ethtool liblwip-dev chromium
 
 # ------------------------------------------------------------------ sources

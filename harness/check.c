@@ -42,6 +42,17 @@ static const char *const known_functions[] = {
 	"htons", "htonl", "ntohs", "ntohl", "inet_addr", "inet6_addr",
 };
 
+/* The value of a checked A|B|N expression. */
+static int64_t flags_value(const struct expr *e)
+{
+	switch (e->kind) {
+	case EXPR_INT: return e->u.num;
+	case EXPR_WORD: return e->value;
+	case EXPR_BINOP: return flags_value(e->u.binop.lhs) | flags_value(e->u.binop.rhs);
+	default: return 0;
+	}
+}
+
 static int check_expr(struct checker *c, struct expr *e)
 {
 	switch (e->kind) {
@@ -193,8 +204,13 @@ static int check_syscall(struct checker *c, struct syscall *sc)
 	for (size_t i = 0; i < sc->args.count; i++)
 		if (check_expr(c, sc->args.items[i]))
 			return -1;
-	if (sc->result->kind == EXPR_WORD && check_expr(c, sc->result))
+	if ((sc->result->kind == EXPR_WORD || sc->result->kind == EXPR_BINOP) && check_expr(c, sc->result))
 		return -1;
+	if (sc->result->kind == EXPR_BINOP) {
+		/* A flag set result is compared as the OR of its parts. */
+		sc->result->value = flags_value(sc->result);
+		sc->result->resolved = true;
+	}
 	return 0;
 }
 
@@ -219,7 +235,7 @@ static int tcp_option_bytes(const struct tcp_option *o)
 	return 0;
 }
 
-static int check_tcp_options(struct checker *c, const struct tcp_options *opts)
+static int check_tcp_options(struct checker *c, const struct packet *p, const struct tcp_options *opts)
 {
 	int total = 0;
 	for (size_t i = 0; i < opts->count; i++) {
@@ -257,6 +273,11 @@ static int check_tcp_options(struct checker *c, const struct tcp_options *opts)
 			return report(c, o->pos, "TCP options take %d bytes or more, over the %d a header can hold",
 				      total, MAX_TCP_OPTION_BYTES);
 	}
+	/* The data offset counts 32-bit words: an inbound list the builder
+	 * cannot pad on its own is a packet that cannot be built. */
+	if (p->dir == DIR_INBOUND && total % 4 && opts->count)
+		return report(c, opts->items[0].pos,
+			      "TCP options take %d bytes, not a multiple of 4 (add nop or eol)", total);
 	return 0;
 }
 
@@ -337,8 +358,47 @@ static int check_icmp(struct checker *c, struct packet *p)
 	return 0;
 }
 
+/* GRE (RFC 2784, RFC 2890): `checksum` (or `csum`) alone, `key N`,
+ * `seq N`, `protocol N` (or `proto N`), each once; anything else would be
+ * dropped silently when the packet is built. */
+static int check_gre(struct checker *c, const struct encapsulation *e)
+{
+	static const struct { const char *name, *same; bool number; int64_t max; } known[] = {
+		{ "checksum", "checksum", false, 0 }, { "csum", "checksum", false, 0 },
+		{ "key", "key", true, UINT32_MAX }, { "seq", "seq", true, UINT32_MAX },
+		{ "protocol", "protocol", true, 0xffff }, { "proto", "protocol", true, 0xffff },
+	};
+	const struct expr *f = e->gre_fields;
+	for (size_t i = 0; f && i < f->u.fields.count; i++) {
+		const struct struct_field *g = &f->u.fields.fields[i];
+		size_t k = 0;
+		while (k < sizeof(known) / sizeof(known[0]) && strcmp(known[k].name, g->name))
+			k++;
+		if (k == sizeof(known) / sizeof(known[0]))
+			return report(c, g->pos, "unknown GRE field '%s' (expected checksum, key N, seq N or protocol N)",
+				      g->name);
+		if (known[k].number && !g->value)
+			return report(c, g->pos, "GRE %s needs a number", g->name);
+		if (!known[k].number && g->value)
+			return report(c, g->pos, "GRE %s takes no number", g->name);
+		if (g->value && (g->value->u.num < 0 || g->value->u.num > known[k].max))
+			return report(c, g->value->pos, "GRE %s out of range: %lld (expected 0..%lld)", g->name,
+				      (long long)g->value->u.num, (long long)known[k].max);
+		for (size_t j = 0; j < i; j++) {
+			const char *prev = f->u.fields.fields[j].name;
+			for (size_t m = 0; m < sizeof(known) / sizeof(known[0]); m++)
+				if (!strcmp(known[m].name, prev) && !strcmp(known[m].same, known[k].same))
+					return report(c, g->pos, "GRE %s given twice", known[k].same);
+		}
+	}
+	return 0;
+}
+
 static int check_packet(struct checker *c, struct packet *p)
 {
+	for (size_t i = 0; i < p->encap_count; i++)
+		if (p->encaps[i].kind == ENCAP_GRE && check_gre(c, &p->encaps[i]) != 0)
+			return -1;
 	if (p->ip) {
 		unsigned char buf[16];
 		int fam = p->ip->version == 6 ? AF_INET6 : AF_INET;
@@ -362,7 +422,7 @@ static int check_packet(struct checker *c, struct packet *p)
 					      t->payload_len, MAX_IP_PAYLOAD);
 		}
 		if (t->options && !t->options->any)
-			return check_tcp_options(c, t->options);
+			return check_tcp_options(c, p, t->options);
 		return 0;
 	}
 	case PKT_UDP:
@@ -388,7 +448,8 @@ static int check_time(struct checker *c, const struct event *ev, int64_t *now)
 	const struct event_time *t = &ev->time;
 	if (t->kind == TIME_ANY)
 		return 0;
-	int64_t start = t->kind == TIME_ABSOLUTE ? t->usecs : *now + t->usecs;
+	int64_t prev = *now;
+	int64_t start = t->kind == TIME_ABSOLUTE ? t->usecs : prev + t->usecs;
 	if (t->kind == TIME_ABSOLUTE && t->usecs < *now) {
 		char a[32], b[32];
 		format_time(a, sizeof(a), t->usecs);
@@ -400,11 +461,13 @@ static int check_time(struct checker *c, const struct event *ev, int64_t *now)
 	*now = start;
 	if (ev->kind == EVENT_SYSCALL && ev->u.syscall->blocking) {
 		const struct event_time *e = &ev->u.syscall->end;
-		/* END is relative to START when START was relative. */
-		int64_t end = (t->kind == TIME_RELATIVE || e->kind == TIME_RELATIVE) ? start + e->usecs : e->usecs;
+		/* As the run loop times it: a relative "+A...B" ends B after the
+		 * previous event, "A...B" at script time B. The events after it
+		 * are timed from its start (the packet that wakes it comes while
+		 * it blocks), so `now` stays at the start. */
+		int64_t end = (t->kind == TIME_RELATIVE || e->kind == TIME_RELATIVE) ? prev + e->usecs : e->usecs;
 		if (end < start)
 			return report(c, ev->pos, "blocking call ends before it starts");
-		*now = end;
 	}
 	return 0;
 }

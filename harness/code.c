@@ -15,7 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#define PYTHON "/usr/bin/python3"
+#define PYTHON CODE_BATCH_PYTHON
 #define CODE_TIME_LIMIT_SECS 10
 
 int code_snapshot(struct run_state *rs, const struct event *ev)
@@ -78,7 +78,9 @@ static char *program_text(const struct code_block *b, int *code_first_line)
 	if (!f)
 		return NULL;
 	fputs(prelude, f);
-	int lines = 16;
+	int lines = 0; /* the prelude's, counted so that adding a constant keeps errors mapped */
+	for (const char *c = prelude; *c; c++)
+		lines += *c == '\n';
 	if (b->info_len) {
 		for (size_t i = 0; i < sizeof(info_fields) / sizeof(info_fields[0]); i++) {
 			if (info_fields[i].off + info_fields[i].size > b->info_len)

@@ -1,15 +1,20 @@
 /* `command`: /bin/sh -c in the script's folder, a direct child of vwire.
  * For a target with sysctls, the shell runs in its own mount and network
- * namespaces with a scratch copy of /proc/sys/net bind-mounted over the
- * real one; what it changed there is applied to the target afterwards. */
+ * namespaces with the target's sysctls as files over /proc/sys/net
+ * (command_scratch.h); what it changed there is applied to the target
+ * afterwards. */
 #include "run_loop.h"
 #include "command_fast.h"
+#include "command_metrics.h"
+#include "command_mib.h"
 #include "command_netns.h"
+#include "command_scratch.h"
+#include "command_qdisc.h"
+#include "command_tc.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -20,141 +25,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#define SYSCTL_VALUE_LEN 1024
-
-/* mkdir -p of the folders above path. */
-static int make_parents(char *path)
-{
-	for (char *p = path + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		int rc = mkdir(path, 0755);
-		*p = '/';
-		if (rc && errno != EEXIST)
-			return -1;
-	}
-	return 0;
-}
-
-/* "net.ipv4.tcp_rmem" -> "<dir>/ipv4/tcp_rmem" (the tree stands for
- * /proc/sys/net). */
-static int sysctl_path(const char *dir, const char *name, char *buf, size_t len)
-{
-	if (strncmp(name, "net.", 4) != 0)
-		return -1;
-	int n = snprintf(buf, len, "%s/%s", dir, name + 4);
-	if (n < 0 || (size_t)n >= len)
-		return -1;
-	for (char *p = buf + strlen(dir) + 1; *p; p++)
-		if (*p == '.')
-			*p = '/';
-	return 0;
-}
-
-static int write_file(const char *path, const char *text)
-{
-	FILE *f = fopen(path, "w");
-	if (!f)
-		return -1;
-	fputs(text, f);
-	fputc('\n', f);
-	return fclose(f);
-}
-
-static int read_file(const char *path, char *buf, size_t len)
-{
-	FILE *f = fopen(path, "r");
-	if (!f)
-		return -1;
-	size_t n = fread(buf, 1, len - 1, f);
-	fclose(f);
-	buf[n] = '\0';
-	while (n && (buf[n - 1] == '\n' || buf[n - 1] == ' ' || buf[n - 1] == '\t'))
-		buf[--n] = '\0';
-	return 0;
-}
-
-/* Whitespace-insensitive: "4096 131072" equals "4096\t131072". */
-static bool same_value(const char *a, const char *b)
-{
-	for (;;) {
-		while (*a == ' ' || *a == '\t')
-			a++;
-		while (*b == ' ' || *b == '\t')
-			b++;
-		if (!*a || !*b)
-			return !*a && !*b;
-		bool sa = false, sb = false;
-		while (*a && *b && *a == *b && *a != ' ' && *a != '\t')
-			a++, b++;
-		sa = !*a || *a == ' ' || *a == '\t';
-		sb = !*b || *b == ' ' || *b == '\t';
-		if (!(sa && sb))
-			return false;
-	}
-}
-
-static int fill_scratch(struct run_state *rs, const char *dir)
-{
-	struct target *t = rs->target;
-	char path[4096], value[SYSCTL_VALUE_LEN];
-	for (size_t i = 0;; i++) {
-		const char *name = t->sysctl_name(t->ifc.userdata, i);
-		if (!name)
-			break;
-		if (sysctl_path(dir, name, path, sizeof(path)) || make_parents(path))
-			continue;
-		if (t->sysctl_get(t->ifc.userdata, name, value, sizeof(value)))
-			continue;
-		if (write_file(path, value))
-			return -1;
-	}
-	return 0;
-}
-
-static void apply_scratch(struct run_state *rs, const char *dir)
-{
-	struct target *t = rs->target;
-	char path[4096], old[SYSCTL_VALUE_LEN], now[SYSCTL_VALUE_LEN];
-	for (size_t i = 0;; i++) {
-		const char *name = t->sysctl_name(t->ifc.userdata, i);
-		if (!name)
-			break;
-		if (sysctl_path(dir, name, path, sizeof(path)) ||
-		    t->sysctl_get(t->ifc.userdata, name, old, sizeof(old)) ||
-		    read_file(path, now, sizeof(now)))
-			continue;
-		if (!same_value(old, now)) {
-			if (t->sysctl_set(t->ifc.userdata, name, now) && rs->cfg->verbose)
-				fprintf(stderr, "vwire: target refused sysctl %s=%s\n", name, now);
-		}
-	}
-}
-
-static int remove_entry(const char *path, const struct stat *st, int type, struct FTW *ftw)
-{
-	(void)st;
-	(void)ftw;
-	return type == FTW_DP ? rmdir(path) : unlink(path);
-}
-
-/* rm -rf of the scratch tree, in-process (speed: an exec of rm cost more
- * than the rest of the clean-up). */
-static void remove_tree(const char *dir)
-{
-	nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
-}
-
-/* The scratch tree goes on tmpfs when there is one (speed: creating and
- * deleting ~100 small files on ext4 was most of a command's cost). */
-static void scratch_template(char *buf, size_t len)
-{
-	struct stat st;
-	const char *base = stat("/dev/shm", &st) == 0 && S_ISDIR(st.st_mode) &&
-			   access("/dev/shm", W_OK | X_OK) == 0 ? "/dev/shm" : "/tmp";
-	snprintf(buf, len, "%s/vwire-sysctl-XXXXXX", base);
-}
 
 /* A file that is not executable: a shell script checked out read-only, or
  * a symbolic link stored as a one-line text file naming its target
@@ -170,7 +40,7 @@ static char *unexecutable_script(const char *word)
 		    access(path, X_OK) == 0)
 			return depth ? strdup(path) : NULL;
 		char body[512];
-		if (st.st_size >= (off_t)sizeof(body) || read_file(path, body, sizeof(body)) ||
+		if (st.st_size >= (off_t)sizeof(body) || command_scratch_read(path, body, sizeof(body)) ||
 		    strpbrk(body, " \t\n") || !body[0] || body[0] == '#')
 			return strdup(path);
 		char next[4096], dir[4096];
@@ -228,29 +98,64 @@ static char *rewrite_unexecutable(const char *cmd)
 	return out;
 }
 
+/* tun0's root qdisc, as "kind limit\n" on fd (the parent reads it). */
+static void report_qdisc(int fd)
+{
+	long limit;
+	char kind[32];
+	if (command_qdisc_read(kind, sizeof(kind), &limit) == 0) {
+		char line[64];
+		int n = snprintf(line, sizeof(line), "%s %ld\n", kind[0] ? kind : "-", limit);
+		if (write(fd, line, (size_t)n) != n)
+			limit = -1; /* the parent then keeps what it knew */
+	}
+	close(fd);
+}
+
 /* Speed: the exit of the last process in a network namespace with a TUN
  * device in it waits for the device's unregistration (~30 ms of RCU grace
  * periods), and vwire waits for the command's exit. So a second process,
  * forked once tun0 exists, holds the namespace and the device and is
  * killed when the command's process ends (PR_SET_PDEATHSIG): the
- * teardown then happens in a process nobody waits for. */
-static void fork_namespace_holder(void)
+ * teardown then happens in a process nobody waits for. With qdisc_fd,
+ * the holder is told instead (SIGTERM), reads what the command left on
+ * tun0's root qdisc and reports it on qdisc_fd before it goes: the
+ * command itself stays vwire's own child (scripts rely on $PPID). */
+static void fork_namespace_holder(int qdisc_fd)
 {
 	pid_t parent = getpid();
+	sigset_t term;
+	sigemptyset(&term);
+	sigaddset(&term, SIGTERM);
+	sigset_t old;
+	sigemptyset(&old);
+	if (qdisc_fd >= 0)
+		sigprocmask(SIG_BLOCK, &term, &old);
 	pid_t pid = fork();
-	if (pid != 0)
+	if (pid != 0) {
+		if (qdisc_fd >= 0) {
+			sigprocmask(SIG_SETMASK, &old, NULL);
+			if (pid > 0)
+				close(qdisc_fd); /* the holder reports */
+		}
 		return; /* the command (on failure: holds the namespace itself) */
-	if (prctl(PR_SET_PDEATHSIG, SIGKILL) || getppid() != parent)
+	}
+	if (prctl(PR_SET_PDEATHSIG, qdisc_fd >= 0 ? SIGTERM : SIGKILL))
 		_exit(0);
-	/* Keeps only the TUN descriptor: no output ends or report pipes
-	 * held open by a process that outlives the command. */
+	if (getppid() != parent) {
+		if (qdisc_fd >= 0)
+			report_qdisc(qdisc_fd); /* the command is already over */
+		_exit(0);
+	}
+	/* Keeps only the TUN descriptor (and the report's): no output ends
+	 * or report pipes held open by a process that outlives the command. */
 	DIR *d = opendir("/proc/self/fd");
 	int keep = d ? dirfd(d) : -1;
 	for (struct dirent *e; d && (e = readdir(d));) {
 		char link[300], target[64];
 		int fd = atoi(e->d_name);
 		snprintf(link, sizeof(link), "/proc/self/fd/%s", e->d_name);
-		ssize_t n = e->d_name[0] == '.' || fd == keep ? -1 :
+		ssize_t n = e->d_name[0] == '.' || fd == keep || fd == qdisc_fd ? -1 :
 			    readlink(link, target, sizeof(target) - 1);
 		if (n < 0)
 			continue;
@@ -262,17 +167,52 @@ static void fork_namespace_holder(void)
 		closedir(d);
 	else
 		for (int fd = 0; fd < 3; fd++)
-			close(fd);
+			if (fd != qdisc_fd)
+				close(fd);
+	if (qdisc_fd >= 0) {
+		int sig;
+		while (sigwait(&term, &sig) != 0)
+			;
+		report_qdisc(qdisc_fd);
+		_exit(0);
+	}
 	for (;;)
 		pause();
 }
 
-static void child_exec(struct run_state *rs, const char *cmd, const char *scratch)
+/* The tc and ip wrappers a command's programs find first on PATH. */
+struct wrappers {
+	const char *dir; /* the command's scratch folder */
+	bool metrics, tc;
+};
+
+/* Writes them (dir/.vwire-bin) and puts them on PATH: only once the
+ * command runs a program (the fast path does the corpus's tc and ip lines
+ * itself, so most commands need none). */
+static void put_wrappers(void *arg)
+{
+	const struct wrappers *w = arg;
+	char bin[4200];
+	bool metrics = w->metrics && command_metrics_prepare(w->dir, bin, sizeof(bin)) == 0;
+	bool tc = w->tc && command_tc_prepare(w->dir, bin, sizeof(bin)) == 0;
+	if (!metrics && !tc)
+		return;
+	const char *path = getenv("PATH");
+	char *both = NULL;
+	if (asprintf(&both, "%s:%s", bin, path && *path ? path : "/usr/sbin:/usr/bin:/sbin:/bin") > 0) {
+		setenv("PATH", both, 1); /* copies it */
+		free(both);
+	}
+}
+
+static void child_exec(struct run_state *rs, const char *cmd,
+		       const struct command_scratch *scratch,
+		       int qdisc_fd, const struct vwire_conn *conns, int nconns)
 {
 	if (scratch) {
 		if (unshare(CLONE_NEWNS | CLONE_NEWNET) ||
 		    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) ||
-		    mount(scratch, "/proc/sys/net", NULL, MS_BIND | MS_REC, NULL)) {
+		    command_scratch_mount(rs->target, scratch)) {
 			fprintf(stderr, "vwire: cannot isolate the command: %s\n", strerror(errno));
 			_exit(126);
 		}
@@ -281,6 +221,17 @@ static void child_exec(struct run_state *rs, const char *cmd, const char *scratc
 		fprintf(stderr, "vwire: cannot enter %s: %s\n", rs->script_dir, strerror(errno));
 		_exit(126);
 	}
+	/* nstat sees the target's counters (command_mib.h). */
+	if (scratch && rs->target->mib)
+		command_mib_env(scratch->top);
+	/* `ip tcp_metrics flush` reaches the target (command_metrics.h), and
+	 * `tc` on tun0 the target's device (command_tc.h): done in-process
+	 * by the fast path, else by wrappers first on the command's PATH. */
+	struct wrappers w = {
+		.dir = scratch ? scratch->top : NULL,
+		.metrics = scratch && rs->target->tcp_metrics_flush,
+		.tc = scratch && qdisc_fd >= 0,
+	};
 	char *fixed = rewrite_unexecutable(cmd);
 	if (fixed)
 		cmd = fixed;
@@ -289,17 +240,62 @@ static void child_exec(struct run_state *rs, const char *cmd, const char *scratc
 		/* Not fatal: the command then reports what it misses. */
 		if (command_netns_tun0(rs->cfg, err, sizeof(err)) && rs->cfg->verbose)
 			fprintf(stderr, "vwire: no tun0 for the command: %s\n", err);
+		/* The target's listeners, as /proc/net/tcp would list them. */
+		command_netns_listeners(conns, nconns);
+		/* The device as the script's earlier commands left it (a fifo:
+		 * what the kernel here cannot install is known to vwire only). */
+		if (qdisc_fd >= 0 && rs->qdisc_known && rs->qdisc_limit >= 0 &&
+		    strstr(rs->qdisc_kind, "fifo") &&
+		    command_qdisc_install(rs->qdisc_limit) && rs->cfg->verbose)
+			fprintf(stderr, "vwire: cannot restore tun0's qdisc\n");
 		fflush(NULL);
-		fork_namespace_holder();
-		/* Speed: sysctl lines without an exec each (command_fast.h). */
-		int status = command_fast_run(cmd);
+		fork_namespace_holder(qdisc_fd);
+		/* Speed: sysctl, tc and ip lines without an exec each
+		 * (command_fast.h). */
+		struct command_fast_device dev = {
+			.mark_dir = w.dir, .tc = w.tc, .metrics = w.metrics,
+			.before_child = put_wrappers, .arg = &w,
+		};
+		int status = command_fast_run(cmd, &dev);
 		if (status >= 0) {
 			fflush(NULL);
 			_exit(status);
 		}
 	}
+	put_wrappers(&w);
 	execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
 	_exit(127);
+}
+
+/* The holder's report of tun0's qdisc, taken when the command's tc
+ * changed it (forced: a kind the kernel here lacked); a change reaches
+ * the target. */
+static void update_qdisc(struct run_state *rs, int fd, bool changed, const char *forced)
+{
+	char line[64], kind[32];
+	ssize_t n = read(fd, line, sizeof(line) - 1);
+	if (n <= 0 || !changed)
+		return;
+	line[n] = '\0';
+	long limit;
+	if (sscanf(line, "%31s %ld", kind, &limit) != 2)
+		return;
+	if (!strcmp(kind, "-"))
+		kind[0] = '\0';
+	if (forced[0]) {
+		snprintf(kind, sizeof(kind), "%s", forced);
+		limit = -1;
+	}
+	const char *old = rs->qdisc_known ? rs->qdisc_kind : "";
+	long old_limit = rs->qdisc_known ? rs->qdisc_limit : -1;
+	if (!strcmp(kind, old) && limit == old_limit)
+		return;
+	rs->qdisc_known = true;
+	snprintf(rs->qdisc_kind, sizeof(rs->qdisc_kind), "%s", kind);
+	rs->qdisc_limit = limit;
+	struct target *t = rs->target;
+	if (t->set_qdisc(t->ifc.userdata, kind, limit) && rs->cfg->verbose)
+		fprintf(stderr, "vwire: target refused qdisc %s limit %ld\n", kind, limit);
 }
 
 int command_run(struct run_state *rs, const struct event *ev)
@@ -310,10 +306,9 @@ int command_run(struct run_state *rs, const struct event *ev)
 	setenv("PACKETDRILL_PID", pid, 1);
 
 	bool isolate = rs->target->sysctl_name && geteuid() == 0;
-	char scratch[64];
-	scratch_template(scratch, sizeof(scratch));
+	struct command_scratch scratch;
 	if (isolate) {
-		if (!mkdtemp(scratch) || fill_scratch(rs, scratch)) {
+		if (command_scratch_prepare(rs->target, &scratch)) {
 			rl_fail_plain(rs, ev, FAIL_COMMAND, "cannot prepare the sysctl scratch tree");
 			return -1;
 		}
@@ -322,22 +317,57 @@ int command_run(struct run_state *rs, const struct event *ev)
 		if (rs->cfg->verbose)
 			fprintf(stderr, "vwire: not root: commands run without isolation, sysctl writes do not reach the target\n");
 	}
+	if (isolate && rs->target->mib &&
+	    command_mib_prepare(rs->target, scratch.top, rs->nstat_history,
+				rs->nstat_history_len) && rs->cfg->verbose)
+		fprintf(stderr, "vwire: cannot write the counters for nstat\n");
 	if (rs->cfg->verbose)
 		fprintf(stderr, "`%s`\n", cmd);
+	/* The target's connections, for the namespace to mirror its listeners
+	 * (read here: the child must not call into the target). */
+	struct vwire_conn conns[256];
+	int nconns = 0;
+	if (isolate && rs->target->connections) {
+		nconns = rs->target->connections(rs->target->ifc.userdata, conns, 256);
+		if (nconns > 256)
+			nconns = 256;
+	}
+	/* A target that models the device's qdisc hears what tc did to tun0. */
+	int qdisc_pipe[2] = { -1, -1 };
+	if (isolate && rs->target->set_qdisc && pipe2(qdisc_pipe, O_CLOEXEC))
+		qdisc_pipe[0] = qdisc_pipe[1] = -1;
 	fflush(NULL);
 	pid_t child = fork();
 	if (child < 0) {
 		rl_fail_plain(rs, ev, FAIL_COMMAND, "cannot fork for the command: %s", strerror(errno));
+		if (qdisc_pipe[0] >= 0) {
+			close(qdisc_pipe[0]);
+			close(qdisc_pipe[1]);
+		}
 		return -1;
 	}
-	if (child == 0)
-		child_exec(rs, cmd, isolate ? scratch : NULL);
+	if (child == 0) {
+		if (qdisc_pipe[0] >= 0)
+			close(qdisc_pipe[0]);
+		child_exec(rs, cmd, isolate ? &scratch : NULL, qdisc_pipe[1], conns, nconns);
+	}
 	int status = 0;
+	if (qdisc_pipe[1] >= 0)
+		close(qdisc_pipe[1]);
 	while (waitpid(child, &status, 0) < 0 && errno == EINTR)
 		;
+	if (qdisc_pipe[0] >= 0) {
+		char forced[32];
+		bool changed = command_tc_changed(scratch.top, forced, sizeof(forced));
+		update_qdisc(rs, qdisc_pipe[0], changed, forced);
+		close(qdisc_pipe[0]);
+	}
 	if (isolate) {
-		apply_scratch(rs, scratch);
-		remove_tree(scratch);
+		if (rs->target->tcp_metrics_flush && command_metrics_flushed(scratch.top))
+			rs->target->tcp_metrics_flush(rs->target->ifc.userdata);
+		if (rs->target->mib)
+			rs->nstat_history_len = command_mib_history(scratch.top, rs->nstat_history);
+		command_scratch_finish(rs->target, &scratch, rs->cfg->verbose);
 	}
 	if (WIFSIGNALED(status)) {
 		rl_fail_plain(rs, ev, FAIL_COMMAND, "command killed by signal %s: %s",

@@ -4,7 +4,9 @@
  * `ip route change REMOTE via GW dev tun0 ...`): a TUN device, up, with
  * the script's local address and a route to the remote one, as the
  * kernel target's tun0 has. Nothing is sent on it; it lives as long as
- * the command (its descriptor stays open across the shell's exec). */
+ * the command (its descriptor stays open across the shell's exec). The
+ * target's listeners get listening sockets there too (nothing connects
+ * to them), so /proc/net/tcp lists them. */
 #include "command_netns.h"
 
 #include <arpa/inet.h>
@@ -109,4 +111,41 @@ int command_netns_tun0(const struct config *cfg, char *err, size_t errlen)
 		snprintf(err, errlen, "configure %s: %s", TUN0, strerror(errno));
 	close(sock);
 	return rc;
+}
+
+int command_netns_listeners(const struct vwire_conn *conns, int n)
+{
+	int made = 0;
+	for (int i = 0; i < n; i++) {
+		const struct vwire_conn *c = &conns[i];
+		if (c->state != VWIRE_TCP_LISTEN || (c->family != AF_INET && c->family != AF_INET6))
+			continue;
+		int fd = socket(c->family, SOCK_STREAM, 0);
+		if (fd < 0)
+			continue;
+		int one = 1;
+		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+		struct sockaddr_storage ss;
+		memset(&ss, 0, sizeof(ss));
+		socklen_t len;
+		if (c->family == AF_INET) {
+			struct sockaddr_in *sin = (struct sockaddr_in *)&ss;
+			sin->sin_family = AF_INET;
+			sin->sin_port = htons(c->local_port);
+			memcpy(&sin->sin_addr, c->local_addr, 4);
+			len = sizeof(*sin);
+		} else {
+			setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
+			struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&ss;
+			sin6->sin6_family = AF_INET6;
+			sin6->sin6_port = htons(c->local_port);
+			memcpy(&sin6->sin6_addr, c->local_addr, 16);
+			len = sizeof(*sin6);
+		}
+		if (bind(fd, (struct sockaddr *)&ss, len) == 0 && listen(fd, 1) == 0)
+			made++;
+		else
+			close(fd); /* an address the namespace lacks: not shown */
+	}
+	return made;
 }

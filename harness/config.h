@@ -12,6 +12,7 @@
 struct define {
 	char *name;
 	char *value; /* "" for -D NAME */
+	int line;    /* 0: the command line; else the script line of its --define */
 };
 
 struct config {

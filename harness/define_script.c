@@ -1,12 +1,14 @@
 /* A script's own --define=NAME[=VALUE] lines. Defines replace words before
- * the script is lexed, so they are read from the raw text first (an
- * #ifdef around one does not hide it); names the command line defines
- * keep the command line's value. */
+ * the script is lexed, so they are read from the raw text first, top to
+ * bottom as the #ifdef blocks go: a define inside a block that does not
+ * count is not applied, and an #ifdef sees the defines above it. Names the
+ * command line defines keep the command line's value. */
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "define_script.h"
+#include "frontend_internal.h"
 #include "options.h"
 
 static bool defined_in_first(const struct config *cfg, size_t first, const char *def, size_t n)
@@ -27,6 +29,8 @@ bool script_defines_apply(const char *name, const char *text, size_t len, struct
 	/* The defines cfg has on entry are the command line's; among the
 	 * script's own, the last one wins. */
 	size_t from_command_line = cfg->define_count;
+	struct ifdef_tracker blocks;
+	ifdef_init(&blocks);
 	size_t pos = 0;
 	int line_no = 0;
 	while (pos < len) {
@@ -35,6 +39,11 @@ bool script_defines_apply(const char *name, const char *text, size_t len, struct
 		size_t n = nl ? (size_t)(nl - line) : len - pos;
 		pos += n + (nl ? 1 : 0);
 		line_no++;
+		int r = ifdef_line(&blocks, name, line, n, line_no, cfg, err);
+		if (r < 0)
+			return false;
+		if (r > 0 || !blocks.active)
+			continue;
 		size_t i = 0;
 		while (i < n && (line[i] == ' ' || line[i] == '\t'))
 			i++;
@@ -56,6 +65,10 @@ bool script_defines_apply(const char *name, const char *text, size_t len, struct
 			snprintf(err->message, sizeof(err->message), "%s", msg);
 			return false;
 		}
+		/* A name new to cfg counts for #ifdef from the next line on. */
+		for (size_t d = from_command_line; d < cfg->define_count; d++)
+			if (cfg->defines[d].line == 0)
+				cfg->defines[d].line = line_no;
 	}
-	return true;
+	return ifdef_end(&blocks, name, err);
 }

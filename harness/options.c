@@ -151,7 +151,7 @@ static bool add_define(struct config *cfg, const char *text, char *err, size_t e
 	if (!d)
 		abort();
 	cfg->defines = d;
-	cfg->defines[cfg->define_count++] = (struct define){ name, value };
+	cfg->defines[cfg->define_count++] = (struct define){ name, value, 0 };
 	return true;
 }
 

@@ -21,6 +21,7 @@ struct parse_ctx {
 	bool seen_event;
 	char last_text[48];     /* text of the last token, for syntax errors */
 	int recent[3];          /* the last three tokens, the lookahead last */
+	int recent_line;        /* line of recent[2] */
 };
 
 struct int_token { int64_t num; char *text; bool overflow; };
@@ -68,6 +69,8 @@ static void yyerror(YYLTYPE *loc, void *scanner, struct parse_ctx *ctx, const ch
 } while (0)
 
 static bool time_from_text(const char *text, int64_t *usecs);
+static char *icmp_number_text(struct int_token *tok, YYLTYPE loc, struct parse_ctx *ctx);
+static bool result_form(const struct expr *e);
 static void append_event(struct parse_ctx *ctx, struct event *ev);
 static struct tcp_option *generic_option(uint8_t kind, int length, const char *data,
 					 struct src_pos pos, struct parse_ctx *ctx, YYLTYPE data_loc);
@@ -96,6 +99,7 @@ static struct tcp_option *generic_option(uint8_t kind, int length, const char *d
 }
 
 %token <intv> INTEGER "an integer"
+%token <intv> ICMP_CODE_NUM "an ICMP code number"
 %token <str> FLOAT "a number"
 %token <str> WORD "a name" FLAGSTR "TCP flags" OPTION "an option line" COMMAND "a command"
 %token <str> CODE "a code block" ERRTEXT "errno text ()" IPV4ADDR "an IPv4 address"
@@ -324,6 +328,19 @@ encap
 		$$ = encapsulation_new(ENCAP_GRE, POS(@1));
 		$$->gre_fields = $2;
 	}
+	| GRE ELLIPSIS ':' {
+		/* The language page's own spelling: a GRE header with no options. */
+		$$ = encapsulation_new(ENCAP_GRE, POS(@1));
+		$$->gre_fields = expr_new_struct(POS(@2));
+	}
+	| MPLS ELLIPSIS ':' {
+		/* One entry with the defaults: label 0, tc 0, ttl 64, bottom. */
+		$$ = encapsulation_new(ENCAP_MPLS, POS(@1));
+		struct expr *items = expr_new_struct(POS(@2));
+		struct_add_field(items, xstrdup("label"), NULL, expr_new_int(0, POS(@2)), POS(@2));
+		mpls_labels_from_items($$, items);
+		expr_free(items);
+	}
 	| MPLS encap_items ':' {
 		$$ = encapsulation_new(ENCAP_MPLS, POS(@1));
 		if (!mpls_labels_from_items($$, $2)) {
@@ -549,7 +566,7 @@ cookie
 
 icmp_word
 	: WORD
-	| INTEGER { $$ = $1.text; }
+	| INTEGER { $$ = icmp_number_text(&$1, @1, ctx); }
 	;
 
 icmp_packet
@@ -566,6 +583,19 @@ icmp_packet
 			free($2);
 		} else {
 			$$->u.icmp.code_name = $2;
+		}
+		$$->u.icmp.code_pos = POS(@2);
+	}
+	| icmp_packet ICMP_CODE_NUM {
+		/* The lexer makes a number on the ICMP type's line its code, so a
+		 * number on the next line still starts the next event. */
+		$$ = $1;
+		char *code = icmp_number_text(&$2, @2, ctx);
+		if ($$->u.icmp.code_name) {
+			FAIL(@2, "unexpected '%s' in ICMP packet", code);
+			free(code);
+		} else {
+			$$->u.icmp.code_name = code;
 		}
 		$$->u.icmp.code_pos = POS(@2);
 	}
@@ -610,20 +640,20 @@ icmp_packet
 /* --------------------------------------------------------- system calls */
 
 syscall
-	: WORD '(' opt_args ')' '=' term opt_errno_text {
+	: WORD '(' opt_args ')' '=' expr opt_errno_text {
 		$$ = syscall_new($1, $3);
 		$$->result = $6;
-		if ($6->kind != EXPR_INT && $6->kind != EXPR_WORD && $6->kind != EXPR_ELLIPSIS) {
-			FAIL(@6, "a call's result is a number, a name or '...'");
+		if (!result_form($6)) {
+			FAIL(@6, "a call's result is a number, a name, a flag set A|B or '...'");
 		}
 		$$->errno_text = $7;
 		$$->pos = POS(@1);
 	}
-	| WORD '(' opt_args ')' '=' term WORD opt_errno_text {
+	| WORD '(' opt_args ')' '=' expr WORD opt_errno_text {
 		$$ = syscall_new($1, $3);
 		$$->result = $6;
-		if ($6->kind != EXPR_INT && $6->kind != EXPR_WORD && $6->kind != EXPR_ELLIPSIS) {
-			FAIL(@6, "a call's result is a number, a name or '...'");
+		if (!result_form($6)) {
+			FAIL(@6, "a call's result is a number, a name, a flag set A|B or '...'");
 		}
 		$$->errno_name = $7;
 		$$->errno_text = $8;
@@ -749,6 +779,29 @@ void parse_error_at(struct parse_ctx *ctx, int line, int col, const char *fmt, .
 	va_start(ap, fmt);
 	vsnprintf(ctx->err->message, sizeof(ctx->err->message), fmt, ap);
 	va_end(ap);
+}
+
+/* A call's result: `...`, a number, a name, or names and numbers joined
+ * by '|' (fcntl(F_GETFL) = O_RDWR|O_NONBLOCK). */
+static bool result_form(const struct expr *e)
+{
+	if (e->kind == EXPR_BINOP)
+		return e->u.binop.lhs->kind != EXPR_ELLIPSIS && result_form(e->u.binop.lhs) &&
+		       e->u.binop.rhs->kind != EXPR_ELLIPSIS && result_form(e->u.binop.rhs);
+	return e->kind == EXPR_INT || e->kind == EXPR_WORD || e->kind == EXPR_ELLIPSIS;
+}
+
+/* An ICMP type or code written as a number (0..255, decimal or 0x hex),
+ * kept as its decimal text so printing gives one spelling. */
+static char *icmp_number_text(struct int_token *tok, YYLTYPE loc, struct parse_ctx *ctx)
+{
+	NUM_IN(*tok, loc, 0, 255, "ICMP type or code");
+	char *text = malloc(8);
+	if (!text)
+		abort();
+	snprintf(text, 8, "%d", (int)(tok->overflow || tok->num < 0 || tok->num > 255 ? 0 : tok->num));
+	free(tok->text);
+	return text;
 }
 
 /* Seconds as written ("0.100", ".1", "3") to microseconds, exactly. */

@@ -8,8 +8,6 @@
 
 #include "frontend_internal.h"
 
-#define MAX_IFDEF_DEPTH 64
-
 struct text_buf {
 	char *data;
 	size_t len, cap;
@@ -66,10 +64,14 @@ static const struct define *find_define(const struct config *cfg, const char *s,
 	return NULL;
 }
 
-static bool name_is_defined(const struct config *cfg, const char *s, size_t n)
+/* Whether NAME counts at line_no: the platform's name, a command-line
+ * define, or a script --define written on an earlier line. */
+static bool name_is_defined(const struct config *cfg, const char *s, size_t n, int line_no)
 {
-	return (n == strlen(VWIRE_PLATFORM_NAME) && !memcmp(s, VWIRE_PLATFORM_NAME, n)) ||
-	       find_define(cfg, s, n) != NULL;
+	if (n == strlen(VWIRE_PLATFORM_NAME) && !memcmp(s, VWIRE_PLATFORM_NAME, n))
+		return true;
+	const struct define *d = find_define(cfg, s, n);
+	return d && d->line < line_no;
 }
 
 /* Copy one line, replacing defined words by their values. */
@@ -142,16 +144,82 @@ static bool kw_is(const char *kw, size_t n, const char *want)
 	return n == strlen(want) && !memcmp(kw, want, n);
 }
 
+void ifdef_init(struct ifdef_tracker *t)
+{
+	memset(t, 0, sizeof(*t));
+	t->active = true;
+}
+
+int ifdef_line(struct ifdef_tracker *t, const char *name, const char *line, size_t n, int line_no,
+	       const struct config *cfg, struct diag *err)
+{
+	const char *kw, *arg;
+	size_t arg_len, kw_len = directive(line, n, &kw, &arg, &arg_len);
+	if (!kw_len)
+		return 0;
+	int col = (int)(kw - line); /* column of '#' (1-based) */
+	if (kw_is(kw, kw_len, "ifdef") || kw_is(kw, kw_len, "ifndef")) {
+		if (t->depth == IFDEF_MAX_DEPTH) {
+			set_error(err, name, line_no, col, "#ifdef blocks nested too deeply");
+			return -1;
+		}
+		size_t w = 0;
+		while (w < arg_len && is_word_char(arg[w]))
+			w++;
+		if (w == 0 || w != arg_len || !is_word_start(arg[0])) {
+			set_error(err, name, line_no, col, "expected one name after #%.*s", (int)kw_len, kw);
+			return -1;
+		}
+		bool cond = name_is_defined(cfg, arg, w, line_no);
+		if (kw_is(kw, kw_len, "ifndef"))
+			cond = !cond;
+		t->stack[t->depth].taken = cond;
+		t->stack[t->depth].parent_active = t->active;
+		t->stack[t->depth].in_else = false;
+		t->stack[t->depth].line = line_no;
+		t->stack[t->depth].col = col;
+		t->depth++;
+		t->active = t->active && cond;
+	} else if (kw_is(kw, kw_len, "else")) {
+		if (t->depth == 0 || t->stack[t->depth - 1].in_else) {
+			set_error(err, name, line_no, col, t->depth ? "second #else in one #ifdef block" : "#else without #ifdef");
+			return -1;
+		}
+		t->stack[t->depth - 1].in_else = true;
+		t->active = t->stack[t->depth - 1].parent_active && !t->stack[t->depth - 1].taken;
+	} else if (kw_is(kw, kw_len, "endif")) {
+		if (t->depth == 0) {
+			set_error(err, name, line_no, col, "#endif without #ifdef");
+			return -1;
+		}
+		t->depth--;
+		t->active = t->stack[t->depth].parent_active;
+	} else if (kw_is(kw, kw_len, "if") || kw_is(kw, kw_len, "elif") || kw_is(kw, kw_len, "define") ||
+		   kw_is(kw, kw_len, "undef") || kw_is(kw, kw_len, "include")) {
+		set_error(err, name, line_no, col, "unsupported directive '#%.*s' (vwire knows #ifdef, #ifndef, #else, #endif)",
+			  (int)kw_len, kw);
+		return -1;
+	} else {
+		return 0; /* not a directive vwire knows of: the lexer decides */
+	}
+	return 1;
+}
+
+bool ifdef_end(const struct ifdef_tracker *t, const char *name, struct diag *err)
+{
+	if (t->depth == 0)
+		return true;
+	set_error(err, name, t->stack[t->depth - 1].line, t->stack[t->depth - 1].col, "#ifdef without #endif");
+	return false;
+}
+
 char *preprocess_script(const char *name, const char *text, size_t len,
 			const struct config *cfg, size_t *out_len, struct col_map *map, struct diag *err)
 {
 	struct text_buf out = { 0 };
 	buf_put(&out, "", 0);
-	/* Per open block: is its current branch taken, was its parent active,
-	 * has #else been seen, and where did it open. */
-	struct { bool taken, parent_active, in_else; int line, col; } stack[MAX_IFDEF_DEPTH];
-	int depth = 0;
-	bool active = true;
+	struct ifdef_tracker blocks;
+	ifdef_init(&blocks);
 	int line_no = 0;
 	size_t pos = 0;
 	while (pos < len) {
@@ -160,63 +228,20 @@ char *preprocess_script(const char *name, const char *text, size_t len,
 		size_t n = nl ? (size_t)(nl - line) : len - pos;
 		pos += n + (nl ? 1 : 0);
 		line_no++;
-		const char *kw, *arg;
-		size_t arg_len, kw_len = directive(line, n, &kw, &arg, &arg_len);
-		int col = kw_len ? (int)(kw - line) : 0; /* column of '#' (1-based) */
-		if (kw_len && (kw_is(kw, kw_len, "ifdef") || kw_is(kw, kw_len, "ifndef"))) {
-			if (depth == MAX_IFDEF_DEPTH) {
-				set_error(err, name, line_no, col, "#ifdef blocks nested too deeply");
-				goto fail;
-			}
-			size_t w = 0;
-			while (w < arg_len && is_word_char(arg[w]))
-				w++;
-			if (w == 0 || w != arg_len || !is_word_start(arg[0])) {
-				set_error(err, name, line_no, col, "expected one name after #%.*s", (int)kw_len, kw);
-				goto fail;
-			}
-			bool cond = name_is_defined(cfg, arg, w);
-			if (kw_is(kw, kw_len, "ifndef"))
-				cond = !cond;
-			stack[depth].taken = cond;
-			stack[depth].parent_active = active;
-			stack[depth].in_else = false;
-			stack[depth].line = line_no;
-			stack[depth].col = col;
-			depth++;
-			active = active && cond;
-		} else if (kw_len && kw_is(kw, kw_len, "else")) {
-			if (depth == 0 || stack[depth - 1].in_else) {
-				set_error(err, name, line_no, col, depth ? "second #else in one #ifdef block" : "#else without #ifdef");
-				goto fail;
-			}
-			stack[depth - 1].in_else = true;
-			active = stack[depth - 1].parent_active && !stack[depth - 1].taken;
-		} else if (kw_len && kw_is(kw, kw_len, "endif")) {
-			if (depth == 0) {
-				set_error(err, name, line_no, col, "#endif without #ifdef");
-				goto fail;
-			}
-			depth--;
-			active = stack[depth].parent_active;
-		} else if (kw_len && (kw_is(kw, kw_len, "if") || kw_is(kw, kw_len, "elif") ||
-				      kw_is(kw, kw_len, "define") || kw_is(kw, kw_len, "undef") ||
-				      kw_is(kw, kw_len, "include"))) {
-			set_error(err, name, line_no, col, "unsupported directive '#%.*s' (vwire knows #ifdef, #ifndef, #else, #endif)",
-				  (int)kw_len, kw);
+		int r = ifdef_line(&blocks, name, line, n, line_no, cfg, err);
+		if (r < 0)
 			goto fail;
-		} else if (active && is_define_line(line, n)) {
-			buf_put(&out, line, n); /* its own name stays a name */
-		} else if (active) {
-			put_substituted(&out, line, n, cfg, line_no, map);
+		if (r == 0 && blocks.active) {
+			if (is_define_line(line, n))
+				buf_put(&out, line, n); /* its own name stays a name */
+			else
+				put_substituted(&out, line, n, cfg, line_no, map);
 		}
 		if (nl)
 			buf_put(&out, "\n", 1);
 	}
-	if (depth > 0) {
-		set_error(err, name, stack[depth - 1].line, stack[depth - 1].col, "#ifdef without #endif");
+	if (!ifdef_end(&blocks, name, err))
 		goto fail;
-	}
 	*out_len = out.len;
 	return out.data;
 fail:

@@ -9,10 +9,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "code_batch.h"
+#include "code_server.h"
+#include "command_scratch.h"
 #include "frontend.h"
 #include "result.h"
 #include "run_loop.h"
@@ -116,6 +120,34 @@ static int jobs_wanted(const struct config *cfg, int count)
 	return n < count ? (int)n : count;
 }
 
+/* Ends the script's process group, this process included. */
+static void end_own_group(int sig)
+{
+	(void)sig;
+	kill(0, SIGKILL);
+}
+
+/* In a script's child: the child and everything it starts (a command's
+ * shell and what that leaves running, the namespace holder, python) form a
+ * process group of their own, so that they all end with the script. vwire
+ * kills the group once the child is gone (time limit, crash or normal
+ * end); when vwire itself dies first, PR_SET_PDEATHSIG tells the child,
+ * which kills the group. Without it a backtick `sleep 1000` outlived the
+ * time limit and kept vwire's caller waiting on the output pipes. */
+static void enter_own_group(pid_t parent)
+{
+	setpgid(0, 0);
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = end_own_group;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	if (prctl(PR_SET_PDEATHSIG, SIGTERM) || getppid() != parent)
+		end_own_group(0);
+}
+
 /* Forks script i; false when it could not. With capture, the child's
  * stdout and stderr go to unlinked files that are printed when its turn
  * comes, so parallel scripts' output stays in command-line order. */
@@ -140,12 +172,14 @@ static bool job_start(struct job *j, struct config *cfg, char **paths, int i, in
 		return false;
 	}
 	fflush(NULL);
+	pid_t parent = getpid();
 	pid_t pid = fork();
 	if (pid < 0) {
 		perror("vwire: fork");
 		return false;
 	}
 	if (pid == 0) {
+		enter_own_group(parent);
 		close(pfd[0]);
 		if (capture) {
 			dup2(fileno(j->out), STDOUT_FILENO);
@@ -155,6 +189,7 @@ static bool job_start(struct job *j, struct config *cfg, char **paths, int i, in
 		_exit(run_one(cfg, paths[i], json_path, pfd[1]));
 	}
 	close(pfd[1]);
+	setpgid(pid, pid); /* as the child does: whichever runs first */
 	j->pid = pid;
 	j->report_fd = pfd[0];
 	return true;
@@ -227,6 +262,23 @@ static int job_finish(struct job *j, const char *path, int count, int limit)
 	return rc;
 }
 
+/* Waits for a script's child to end and kills what is left of its
+ * process group; the child's pid, still to be reaped (so its pid, which
+ * names the group, cannot be reused before the kill). */
+static pid_t reap_script_child(void)
+{
+	siginfo_t si;
+	for (;;) {
+		memset(&si, 0, sizeof(si));
+		if (waitid(P_ALL, 0, &si, WEXITED | WNOWAIT) == 0)
+			break;
+		if (errno != EINTR)
+			return -1;
+	}
+	kill(-si.si_pid, SIGKILL);
+	return si.si_pid;
+}
+
 /* Up to --jobs children at once; verdicts and output are printed in the
  * order of the command line as soon as every earlier script is done. */
 int run_scripts(struct config *cfg, int count, char **paths)
@@ -240,6 +292,11 @@ int run_scripts(struct config *cfg, int count, char **paths)
 		perror("vwire: calloc");
 		return EXIT_USAGE;
 	}
+	/* Several scripts: one python for all their %{ }% blocks to fork
+	 * from (speed: code_server.h). Failing to start is not an error:
+	 * each script then starts python3 itself. */
+	if (count > 1)
+		code_server_start(CODE_BATCH_PYTHON, code_batch_driver());
 	int started = 0, printed = 0, running = 0;
 	while (printed < count) {
 		while (running < width && started < count) {
@@ -255,11 +312,11 @@ int run_scripts(struct config *cfg, int count, char **paths)
 			break;
 		if (!jobs[printed].done) {
 			int status = 0;
-			pid_t pid;
-			while ((pid = waitpid(-1, &status, 0)) < 0 && errno == EINTR)
-				;
+			pid_t pid = reap_script_child();
 			if (pid < 0)
 				break;
+			while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+				;
 			for (int i = printed; i < started; i++)
 				if (jobs[i].pid == pid && !jobs[i].done) {
 					job_collect(&jobs[i], status);
@@ -275,6 +332,8 @@ int run_scripts(struct config *cfg, int count, char **paths)
 			printed++;
 		}
 	}
+	code_server_stop();
+	command_scratch_cleanup(getpid()); /* the commands' shared sysctl trees */
 	free(jobs);
 	return worst;
 }

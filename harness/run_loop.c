@@ -189,6 +189,12 @@ void rl_drain(struct run_state *rs)
 		if (rs->target->ifc.netdev_receive(rs->target->ifc.userdata, buf, &count) < 0)
 			break;
 		long long now = rl_now(rs);
+		/* A real-time target may know when it sent the packet. */
+		if (rs->target->sent_time) {
+			int64_t sent = rs->target->sent_time(rs->target->ifc.userdata);
+			if (sent >= 0 && sent - rs->start_abs <= now)
+				now = sent - rs->start_abs;
+		}
 		if (rs->pcap)
 			pcap_writer_write(rs->pcap, rs->start_abs + now, buf, count);
 		struct live_packet lp;

@@ -91,6 +91,14 @@ struct run_state {
 	struct code_block *codes;
 	size_t code_count;
 	bool sysctl_note_printed;
+	/* tun0's root qdisc as the commands left it (command_qdisc.h);
+	 * qdisc_known false: the fresh device's own. */
+	bool qdisc_known;
+	char qdisc_kind[32];
+	long qdisc_limit;
+	/* what nstat remembers between the commands (command_mib.h) */
+	char nstat_history[4096];
+	size_t nstat_history_len;
 };
 
 /* Run one loaded script against an opened target; fills r. */

@@ -83,6 +83,10 @@ int target_open(struct target *t, const char *spec, const char *flags,
 	*(void **)&t->set_state_hook = dlsym(t->handle, VWIRE_SET_STATE_HOOK_SYM);
 	*(void **)&t->blocked_calls = dlsym(t->handle, VWIRE_BLOCKED_CALLS_SYM);
 	*(void **)&t->next_timer = dlsym(t->handle, VWIRE_NEXT_TIMER_SYM);
+	*(void **)&t->set_qdisc = dlsym(t->handle, VWIRE_SET_QDISC_SYM);
+	*(void **)&t->tcp_metrics_flush = dlsym(t->handle, VWIRE_TCP_METRICS_FLUSH_SYM);
+	*(void **)&t->mib = dlsym(t->handle, VWIRE_MIB_SYM);
+	*(void **)&t->sent_time = dlsym(t->handle, VWIRE_SENT_TIME_SYM);
 	if (!(t->sysctl_set && t->sysctl_get && t->sysctl_name))
 		t->sysctl_set = NULL, t->sysctl_get = NULL, t->sysctl_name = NULL;
 	if (!t->ifc.netdev_send || !t->ifc.netdev_receive || !t->ifc.gettimeofday ||

@@ -21,6 +21,10 @@ struct target {
 	vwire_set_state_hook_fn set_state_hook;
 	vwire_blocked_calls_fn blocked_calls;
 	vwire_next_timer_fn next_timer;
+	vwire_set_qdisc_fn set_qdisc;
+	vwire_tcp_metrics_flush_fn tcp_metrics_flush;
+	vwire_mib_fn mib;
+	vwire_sent_time_fn sent_time;
 };
 
 /* Resolve --target / --so_filename: NULL -> <dir of bin/vwire>/../lib/

@@ -93,4 +93,33 @@ typedef int (*vwire_blocked_calls_fn)(void *userdata);
 typedef int64_t (*vwire_next_timer_fn)(void *userdata);
 #define VWIRE_NEXT_TIMER_SYM "vwire_next_timer"
 
+/* The queueing discipline on the target's device, as a `command` left it
+ * (`tc qdisc ... dev tun0 root pfifo limit N`): kind is its name ("pfifo",
+ * "fq", ...; "" for the device's default), limit how many packets it may
+ * hold waiting for the device, -1 when it sets no limit of its own (not a
+ * fifo), 0 for a fifo that refuses every packet, which a host's TCP sees
+ * as local congestion. Returns 0, or -1 with errno. */
+typedef int (*vwire_set_qdisc_fn)(void *userdata, const char *kind, long limit);
+#define VWIRE_SET_QDISC_SYM "vwire_set_qdisc"
+
+/* A command flushed the host's TCP metrics (`ip tcp_metrics flush`): the
+ * target forgets what it keeps per destination (Fast Open cookies, MSS,
+ * SYN losses), as Linux's flush of its tcp_metrics does. */
+typedef void (*vwire_tcp_metrics_flush_fn)(void *userdata);
+#define VWIRE_TCP_METRICS_FLUSH_SYM "vwire_tcp_metrics_flush"
+
+/* The index-th of the target's MIB counters, named as Linux's
+ * /proc/net/netstat names them (group "TcpExt", name "OutOfWindowIcmps"):
+ * 0, or -1 past the last. vwire shows them to a command's nstat. */
+typedef int (*vwire_mib_fn)(void *userdata, size_t index, const char **group,
+			    const char **name, uint64_t *value);
+#define VWIRE_MIB_SYM "vwire_mib"
+
+/* When the target sent the packet netdev_receive returned last, on its
+ * gettimeofday clock in microseconds; -1 when it does not know. A real-time
+ * target offers it so a packet is stamped when the stack sent it (as
+ * packetdrill's sniffer stamps it), not when vwire got round to reading it. */
+typedef int64_t (*vwire_sent_time_fn)(void *userdata);
+#define VWIRE_SENT_TIME_SYM "vwire_sent_time"
+
 #endif

@@ -96,6 +96,16 @@ struct vs_knobs {
 	int ip_local_port_range[2];   /* 32768 60999 */
 	int ip_default_ttl;           /* 64 */
 	int ip_no_pmtu_disc;          /* 0 */
+	/* net.vwire.rfc_profile (vwire's own; Linux has no such sysctl): 0
+	 * follows Linux's defaults; 1 does the RFC's thing where those defaults
+	 * depart from an RFC requirement: an initial window of RFC 5681 3.1
+	 * (one segment after a lost SYN or SYN-ACK),
+	 * zero-window probes carrying an octet of data (RFC 9293 3.8.6.1),
+	 * SYN RTO doubling from the first retransmission (RFC 6298 5.5; over
+	 * tcp_syn_linear_timeouts) and kept up for at least 3 minutes (RFC
+	 * 9293 MUST-23; over tcp_syn_retries), and segments without a
+	 * timestamp on a timestamped connection dropped (RFC 7323 3.2). */
+	int vwire_rfc_profile;
 };
 
 struct vstack {
@@ -112,6 +122,7 @@ struct vstack {
 	int mtu;
 
 	struct vs_wire *wire;         /* wire.c: packets for netdev_receive */
+	bool dev_paced;               /* the device's qdisc is fq: TCP paces (EDT) */
 	struct vs_fdtable *fds;       /* socket.c */
 	struct tcp_table *tcp;        /* tcp_table.c */
 
@@ -153,10 +164,18 @@ void vs_timers_free(struct vstack *vs);
 /* ---------------------------------------------------------------- IP out
  * Hand a transport segment to IP (ip.c): it adds the IPv4 or IPv6 header
  * (ttl/hop limit from knobs, tos/traffic class as given: ECN bits are the
- * low two) and queues the packet on the wire for netdev_receive. */
-void vs_ip_output(struct vstack *vs, const struct vs_addr *src,
-		  const struct vs_addr *dst, uint8_t proto, uint8_t tos,
-		  const uint8_t *l4, size_t len);
+ * low two) and queues the packet on the wire for netdev_receive.
+ * Returns 0, or -ENOBUFS when the device refused it (local congestion). */
+int vs_ip_output(struct vstack *vs, const struct vs_addr *src,
+		 const struct vs_addr *dst, uint8_t proto, uint8_t tos,
+		 const uint8_t *l4, size_t len);
+/* Whether the device would refuse a packet now (its queue is full). */
+bool vs_ip_output_blocked(const struct vstack *vs);
+/* The same, for a packet a pacing qdisc holds until depart_us (the
+ * earliest departure time TCP stamped on it; 0 or past: at once). */
+int vs_ip_output_at(struct vstack *vs, const struct vs_addr *src,
+		    const struct vs_addr *dst, uint8_t proto, uint8_t tos,
+		    const uint8_t *l4, size_t len, int64_t depart_us);
 
 /* The MSS our interface allows for a peer: MTU minus IP and TCP headers. */
 int vs_iface_mss(const struct vstack *vs, int family);

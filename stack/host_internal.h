@@ -44,8 +44,15 @@ bool vs_is_local_addr(const struct vstack *vs, const struct vs_addr *a);
 struct vs_wire *vs_wire_new(size_t max_packets);
 void vs_wire_free(struct vs_wire *w);
 int vs_wire_push(struct vs_wire *w, const void *pkt, size_t len);
-int vs_wire_pop(struct vs_wire *w, void *buf, size_t *len);
+/* release_us: when a pacing qdisc lets the packet go (0: at once). */
+int vs_wire_push_at(struct vs_wire *w, const void *pkt, size_t len, int64_t release_us);
+int vs_wire_pop(struct vs_wire *w, void *buf, size_t *len, int64_t now_us);
+/* The earliest release time after now_us of a packet still held; -1 none. */
+int64_t vs_wire_next_release(const struct vs_wire *w, int64_t now_us);
 size_t vs_wire_count(const struct vs_wire *w);
+/* The qdisc's limit in packets: -1 none of its own, 0 refuses everything. */
+void vs_wire_set_qdisc_limit(struct vs_wire *w, long limit);
+bool vs_wire_full(const struct vs_wire *w);  /* the next push would fail */
 
 /* ---------------------------------------------------------------- ip.c */
 uint32_t vs_csum_add(uint32_t sum, const void *data, size_t len);

@@ -174,7 +174,7 @@ static int ifc_netdev_send(void *ud, const void *buf, size_t len)
 static int ifc_netdev_receive(void *ud, void *buf, size_t *count)
 {
 	struct vstack *vs = lock_vs(ud);
-	long r = !buf || !count ? -EFAULT : vs_wire_pop(vs->wire, buf, count);
+	long r = !buf || !count ? -EFAULT : vs_wire_pop(vs->wire, buf, count, vs_now(vs));
 	return (int)finish(vs, r);
 }
 
@@ -308,8 +308,40 @@ VS_EXPORT int64_t vwire_next_timer(void *ud)
 {
 	struct vstack *vs = lock_vs(ud);
 	int64_t t = vs_timers_next(vs);
+	/* a paced packet's release is a moment the harness must reach too */
+	int64_t r = vs_wire_next_release(vs->wire, vs_now(vs));
+	if (r >= 0 && (t < 0 || r < t))
+		t = r;
 	pthread_mutex_unlock(&vs->lock);
 	return t;
+}
+
+VS_EXPORT int vwire_set_qdisc(void *ud, const char *kind, long limit)
+{
+	struct vstack *vs = lock_vs(ud);
+	vs_wire_set_qdisc_limit(vs->wire, limit < 0 ? -1 : limit);
+	/* fq paces each socket's packets by the departure times TCP gives
+	 * them (tcp_cc.c's EDT pacing); the other qdiscs do not pace. */
+	vs->dev_paced = kind && !strcmp(kind, "fq");
+	/* Room again: senders waiting on local congestion retry on their
+	 * own timers, as they would on a host. */
+	return (int)finish(vs, 0);
+}
+
+VS_EXPORT void vwire_tcp_metrics_flush(void *ud)
+{
+	struct vstack *vs = lock_vs(ud);
+	tcp_metrics_flush(vs);
+	finish(vs, 0);
+}
+
+VS_EXPORT int vwire_mib(void *ud, size_t index, const char **group, const char **name,
+		       uint64_t *value)
+{
+	struct vstack *vs = lock_vs(ud);
+	int r = tcp_mib_entry(vs, index, group, name, value);
+	pthread_mutex_unlock(&vs->lock);
+	return r;
 }
 
 VS_EXPORT int vstack_getsockname(void *ud, int fd, struct sockaddr *a, socklen_t *l)

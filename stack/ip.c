@@ -176,14 +176,26 @@ int vs_ip_input(struct vstack *vs, const uint8_t *pkt, size_t len)
 	return -EPROTONOSUPPORT;
 }
 
-void vs_ip_output(struct vstack *vs, const struct vs_addr *src,
-		  const struct vs_addr *dst, uint8_t proto, uint8_t tos,
-		  const uint8_t *l4, size_t len)
+bool vs_ip_output_blocked(const struct vstack *vs)
+{
+	return vs_wire_full(vs->wire);
+}
+
+int vs_ip_output(struct vstack *vs, const struct vs_addr *src,
+		 const struct vs_addr *dst, uint8_t proto, uint8_t tos,
+		 const uint8_t *l4, size_t len)
+{
+	return vs_ip_output_at(vs, src, dst, proto, tos, l4, len, 0);
+}
+
+int vs_ip_output_at(struct vstack *vs, const struct vs_addr *src,
+		    const struct vs_addr *dst, uint8_t proto, uint8_t tos,
+		    const uint8_t *l4, size_t len, int64_t depart_us)
 {
 	uint8_t pkt[IPV6_HDR + 65535];
 	size_t hdr = src->family == AF_INET ? IPV4_HDR : IPV6_HDR;
 	if (len > 65535 - (src->family == AF_INET ? IPV4_HDR : 0))
-		return;
+		return -EMSGSIZE;
 	memset(pkt, 0, hdr);
 	if (src->family == AF_INET) {
 		pkt[0] = 0x45;
@@ -206,5 +218,5 @@ void vs_ip_output(struct vstack *vs, const struct vs_addr *src,
 		memcpy(pkt + 24, &dst->u.v6, 16);
 	}
 	memcpy(pkt + hdr, l4, len);
-	vs_wire_push(vs->wire, pkt, hdr + len);
+	return vs_wire_push_at(vs->wire, pkt, hdr + len, depart_us);
 }

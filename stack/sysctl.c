@@ -93,6 +93,7 @@ static const struct sysctl_def defs[] = {
 	{ "net.ipv4.ip_local_port_range", SK_VEC, K(ip_local_port_range), 2, 1, 65535 },
 	I4(ip_default_ttl, 1, 255),
 	I4(ip_no_pmtu_disc, 0, 3),
+	{ "net.vwire.rfc_profile", SK_INT, K(vwire_rfc_profile), 1, 0, 1 },
 	/* Stored, not modelled (the corpus's defaults.sh writes them). */
 	{ "net.ipv4.tcp_fack", SK_EXTRA_INT, 0, 1, 0, 1 },
 	{ "net.ipv4.tcp_ecn_option", SK_EXTRA_INT, 0, 1, 0, 2 },

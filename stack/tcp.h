@@ -110,6 +110,13 @@ void tcp_synflood_stats(struct vstack *vs, struct tcp_synflood_stats *out);
 
 /* The connection table for the vwire_connections extension. */
 int tcp_list_connections(struct vstack *vs, struct vwire_conn *out, int max);
+/* What the engine keeps per destination (Linux's tcp_metrics: here the
+ * Fast Open client cache) is forgotten, as `ip tcp_metrics flush` does. */
+void tcp_metrics_flush(struct vstack *vs);
+/* The index-th MIB counter (tcp_mib.c): its /proc/net/netstat group and
+ * name and its value; -1 past the last. */
+int tcp_mib_entry(struct vstack *vs, size_t index, const char **group, const char **name,
+		  uint64_t *value);
 /* The socket layer tells the engine which descriptor a socket has, so the
  * table and state reports can name it (-1 when closed). */
 void tcp_set_fd(struct tcp_sock *ts, int fd);

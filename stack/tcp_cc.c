@@ -55,6 +55,22 @@ void tcp_cc_select(struct tcp_sock *ts)
 		ts->cc->init(ts);
 }
 
+/* Linux's 10 segments (RFC 6928), or with the RFC profile the upper
+ * bound of RFC 5681 3.1, min(4*SMSS, max(2*SMSS, 4380 bytes)), in whole
+ * segments. */
+uint32_t tcp_cc_initial_window(const struct tcp_sock *ts)
+{
+	if (!ts->vs->knobs.vwire_rfc_profile)
+		return TCP_INIT_CWND;
+	uint32_t smss = (uint32_t)tcp_current_mss(ts);
+	if (smss == 0)
+		return 1;
+	uint32_t iw = 2 * smss > 4380 ? 2 * smss : 4380;
+	if (iw > 4 * smss)
+		iw = 4 * smss;
+	return iw / smss;
+}
+
 void tcp_cc_init(struct tcp_sock *ts)
 {
 	ts->cwnd = TCP_INIT_CWND;   /* in segments, as Linux counts */
@@ -207,7 +223,8 @@ void tcp_cc_before_send(struct tcp_sock *ts)
 		return;
 	tcp_cc_event(ts, CA_EVENT_CWND_RESTART);
 	ts->ssthresh = tcp_current_ssthresh(ts);
-	uint32_t restart = ts->cwnd < TCP_INIT_CWND ? ts->cwnd : TCP_INIT_CWND;
+	uint32_t iw = tcp_cc_initial_window(ts);
+	uint32_t restart = ts->cwnd < iw ? ts->cwnd : iw;
 	uint32_t cwnd = ts->cwnd;
 	while ((delta -= rto) > 0 && cwnd > restart)
 		cwnd >>= 1;
@@ -227,6 +244,32 @@ uint64_t tcp_pacing_rate(const struct tcp_sock *ts)
 	uint64_t pkts = ts->cwnd > ts->packets_out ? ts->cwnd : ts->packets_out;
 	uint64_t ratio = ts->cwnd < ts->ssthresh / 2 ? 200 : 120;
 	return (uint64_t)ts->mss_cache * pkts * ratio * 10000ULL / (uint64_t)ts->rto.srtt_us;
+}
+
+/* EDT pacing, as Linux paces when the device's qdisc is fq: a packet
+ * leaves at the socket's departure time, never before now. After it the
+ * departure time moves on by the packet's length at the pacing rate, less
+ * up to half of that when the socket had fallen behind the clock (the
+ * credit Linux gives for idle time); the first 10 data segments of a
+ * connection go unpaced. Times in nanoseconds, as Linux keeps them. */
+int64_t tcp_pacing_depart(struct tcp_sock *ts, int64_t *prior_ns)
+{
+	int64_t now_ns = vs_now(ts->vs) * 1000;
+	*prior_ns = ts->wstamp_ns;
+	if (ts->wstamp_ns < now_ns)
+		ts->wstamp_ns = now_ns;
+	return (ts->wstamp_ns + 999) / 1000;
+}
+
+void tcp_pacing_sent(struct tcp_sock *ts, uint32_t segs, uint32_t bytes, int64_t prior_ns)
+{
+	ts->paced_segs_out += segs;
+	uint64_t rate = tcp_pacing_rate(ts);
+	if (!rate || ts->paced_segs_out < 10)
+		return;
+	int64_t len_ns = (int64_t)((uint64_t)bytes * 1000000000ULL / rate);
+	int64_t credit = ts->wstamp_ns - prior_ns;
+	ts->wstamp_ns += len_ns - (len_ns / 2 < credit ? len_ns / 2 : credit);
 }
 
 /* How many bytes one TSO/GSO segment may carry (Linux's TSO autosizing):

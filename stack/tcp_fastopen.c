@@ -265,6 +265,11 @@ static struct tcp_fastopen_cache_entry *cache_find(struct tcp_sock *ts, bool cre
 	return e;
 }
 
+void tcp_metrics_flush(struct vstack *vs)
+{
+	memset(&vs->tcp->tfo_cache, 0, sizeof(vs->tcp->tfo_cache));
+}
+
 static void cache_get(struct tcp_sock *ts, uint16_t *mss, struct tcp_fastopen_cookie *cookie)
 {
 	struct tcp_fastopen_cache_entry *e = cache_find(ts, false);

@@ -137,7 +137,8 @@ static void negotiate(struct tcp_sock *ts, const struct tcp_opts *o, bool active
 	ts->snd_wscale = ts->ws_ok ? o->ws : 0;
 	if (!ts->ws_ok)
 		ts->rcv_wscale = 0;
-	ts->peer_mss = o->mss_ok ? o->mss : TCP_MSS_DEFAULT;
+	ts->peer_mss = o->mss_ok ? o->mss :
+		       ts->raddr.family == AF_INET6 ? TCP_MSS_DEFAULT_V6 : TCP_MSS_DEFAULT;
 	if (o->ts_ok) {
 		ts->ts_recent = o->tsval;
 		ts->ts_recent_stamp = vs_now(ts->vs);
@@ -155,6 +156,7 @@ void tcp_syn_child_init(struct tcp_sock *c, struct tcp_sock *l, const struct tcp
 	c->lport = s->dport;
 	c->rport = s->sport;
 	c->bound = true;
+	tcp_table_bind_hash(vs, c);
 	negotiate(c, s->opt, false);
 	c->irs = s->seq;
 	c->rcv_nxt = s->seq + 1;
@@ -202,6 +204,15 @@ static void become_established(struct tcp_sock *ts)
 	rcv_mss_init(ts);
 	ts->retransmits = 0;
 	ts->backoff = 0;
+	/* RFC 6298 5.7: no RTT sample from the handshake (its SYN or SYN-ACK
+	 * went again without timestamps, or a SYN cookie): data starts with
+	 * an RTO of 3 s, as Linux's tcp_init_metrics() does. */
+	if (!ts->rto.have_sample)
+		ts->rto.rto_us = TCP_RTO_FALLBACK_US;
+	/* The RFC profile's initial window, now that the MSS is known; one
+	 * segment after a lost SYN or SYN-ACK (RFC 5681 3.1). */
+	if (ts->vs->knobs.vwire_rfc_profile)
+		ts->cwnd = ts->total_retrans ? 1 : tcp_cc_initial_window(ts);
 	ts->last_data_recv = vs_now(ts->vs);
 	vs_timer_cancel(ts->vs, &ts->rexmit_timer);
 	tcp_set_state(ts, VWIRE_TCP_ESTABLISHED);
@@ -308,8 +319,9 @@ static void queue_to_accept(struct tcp_sock *c)
 	tcp_deliver_wakeup(l);
 }
 
-/* Takes an RTT sample from the ACK (timestamps when present, as Linux). */
-static void rtt_sample(struct tcp_sock *ts, const struct seg *s)
+/* Takes an RTT sample from the ACK (timestamps when present, as Linux);
+ * true when it did. */
+static bool rtt_sample(struct tcp_sock *ts, const struct seg *s)
 {
 	struct vstack *vs = ts->vs;
 	int64_t rtt = -1;
@@ -326,6 +338,7 @@ static void rtt_sample(struct tcp_sock *ts, const struct seg *s)
 		int64_t min = vs->knobs.tcp_rto_min_us > 0 ? vs->knobs.tcp_rto_min_us : 200000;
 		tcp_rto_sample(&ts->rto, rtt, min, TCP_RTO_MAX_US);
 	}
+	return rtt >= 0;
 }
 
 static void fin_acked(struct tcp_sock *ts)
@@ -354,6 +367,11 @@ static void fin_acked(struct tcp_sock *ts)
 static bool ack_input(struct tcp_sock *ts, const struct seg *s, bool *gone)
 {
 	struct vstack *vs = ts->vs;
+	if (ts->probe_octet && ts->snd_nxt == ts->snd_una && ts->snd_max == ts->snd_una &&
+	    s->ack == ts->snd_una + 1) {
+		/* The peer took the octet a zero-window probe carried. */
+		ts->snd_nxt = ts->snd_max = s->ack;
+	}
 	if (seq_gt(s->ack, ts->snd_max)) {
 		dup_ack(ts, s);           /* RFC 9293 3.10.7.4: ACK, then drop */
 		return false;
@@ -387,13 +405,18 @@ static bool ack_input(struct tcp_sock *ts, const struct seg *s, bool *gone)
 			ts->snd_buf_seq += n;
 			ts->bytes_acked += n;
 		}
-		rtt_sample(ts, s);
+		bool sampled = rtt_sample(ts, s);
 		ts->snd_una = s->ack;
+		ts->probe_octet = false;
 		vs_sock_acked(vs, ts->fd, ts->snd_una); /* zerocopy, timestamps */
 		if (seq_lt(ts->snd_nxt, ts->snd_una))
 			ts->snd_nxt = ts->snd_una;
 		ts->retransmits = 0;
-		ts->backoff = 0;
+		/* Karn (RFC 6298 5, 5.5): the backed-off RTO stays until an ACK
+		 * gives a new RTT sample; a zero-window probe's backoff ends with
+		 * the probing. */
+		if (sampled || ts->probes)
+			ts->backoff = 0;
 		ts->probes = 0;
 		ts->last_ack_recv_time = vs_now(vs);
 		ts->dupacks = 0;
@@ -638,6 +661,11 @@ static void established_input(struct tcp_sock *ts, const struct seg *s)
 {
 	struct vstack *vs = ts->vs;
 	ts->segs_in++;
+	/* RFC 7323 3.2: a non-RST segment without a TSopt on a timestamped
+	 * connection SHOULD be dropped silently; Linux keeps it, the RFC
+	 * profile drops it. */
+	if (vs->knobs.vwire_rfc_profile && ts->ts_ok && !s->opt.ts_ok && !(s->flags & TH_RST))
+		return;
 	if (paws_reject(ts, s)) {
 		dup_ack(ts, s);
 		return;
@@ -673,6 +701,13 @@ static void established_input(struct tcp_sock *ts, const struct seg *s)
 		simul = *s;
 		simul.seq = s->seq + 1;
 		simul.flags &= (uint8_t)~TH_SYN;
+		/* Its SYN's sequence number is one we had already: the ACK
+		 * reports it as a duplicate (a D-SACK, RFC 2883), as Linux's. */
+		if (ts->sack_ok && vs->knobs.tcp_dsack) {
+			ts->dsack[0] = s->seq;
+			ts->dsack[1] = s->seq + 1;
+			ts->dsack_pending = true;
+		}
 		s = &simul;
 	}
 	if (s->flags & TH_SYN) {
@@ -758,8 +793,32 @@ static void established_input(struct tcp_sock *ts, const struct seg *s)
 		ts->probes = 0;
 }
 
+/* A compact TIME-WAIT entry for the segment's 4-tuple takes it (true). */
+static bool timewait_entry_input(struct vstack *vs, const struct seg *s, bool *reopen)
+{
+	struct tcp_tw *tw = tcp_tw_lookup(vs, s->dst, s->dport, s->src, s->sport);
+	if (!tw)
+		return false;
+	if (!tcp_md5_unsigned(s->raw, s->raw_len))
+		return true;    /* RFC 2385: an entry has no keys */
+	struct tcp_tw_seg ts = { .seq = s->seq, .end = s->end, .len = s->len,
+				 .tsval = s->opt.tsval, .flags = s->flags, .ts_ok = s->opt.ts_ok };
+	tcp_tw_input(vs, tw, &ts, reopen);
+	return true;
+}
+
+static void segment_input(struct vstack *vs, const struct vs_addr *src, const struct vs_addr *dst,
+			  uint8_t tos, const uint8_t *raw, size_t raw_len);
+
 void tcp_input(struct vstack *vs, const struct vs_addr *src, const struct vs_addr *dst,
 	       uint8_t tos, const uint8_t *raw, size_t raw_len)
+{
+	segment_input(vs, src, dst, tos, raw, raw_len);
+	tcp_tw_adopt_queued(vs); /* connections this segment put in TIME-WAIT */
+}
+
+static void segment_input(struct vstack *vs, const struct vs_addr *src, const struct vs_addr *dst,
+			  uint8_t tos, const uint8_t *raw, size_t raw_len)
 {
 	if (raw_len < TCP_HDR_LEN)
 		return;
@@ -791,6 +850,14 @@ void tcp_input(struct vstack *vs, const struct vs_addr *src, const struct vs_add
 	for (int pass = 0; pass < 2; pass++) {
 		bool listener;
 		struct tcp_sock *ts = tcp_table_lookup(vs, dst, s.dport, src, s.sport, &listener);
+		if (!ts || listener) {
+			bool reopen = false;
+			if (timewait_entry_input(vs, &s, &reopen)) {
+				if (reopen)
+					continue;   /* look again: a listener may take the SYN */
+				return;
+			}
+		}
 		if (!ts) {
 			tcp_send_reset_reply(vs, src, dst, raw, raw_len, s.end - s.seq);
 			return;
@@ -855,12 +922,29 @@ void tcp_icmp_error(struct vstack *vs, int family, int type, int code, uint32_t 
 	uint16_t dport = (uint16_t)(q[2] << 8 | q[3]);
 	uint32_t seq = get32(q + 4);
 	bool listener;
+	if (tcp_tw_lookup(vs, quoted_src, sport, quoted_dst, dport))
+		return;   /* TIME-WAIT ignores ICMP errors */
 	struct tcp_sock *ts = tcp_table_lookup(vs, quoted_src, sport, quoted_dst, dport, &listener);
-	if (!ts || listener || ts->state == VWIRE_TCP_TIME_WAIT)
+	if (ts && listener) {
+		/* A half-open request, as Linux's tcp_v4_err/tcp_v6_err treat
+		 * one: over IPv4 net and host unreachable, time exceeded and
+		 * parameter problems abort it; over IPv6 the errors ICMPv6
+		 * calls fatal (administratively prohibited, port unreachable,
+		 * policy, reject route, parameter problem). Other errors leave
+		 * it to its timer. */
+		bool v4 = family == AF_INET;
+		bool abort = v4 ? (type == 3 && (code == 0 || code == 1)) || type == 11 || type == 12
+				: (type == 1 && (code == 1 || (code >= 4 && code <= 6))) || type == 4;
+		tcp_synq_icmp(ts, quoted_src, quoted_dst, dport, seq, abort);
+		return;
+	}
+	if (!ts || ts->state == VWIRE_TCP_TIME_WAIT)
 		return;
 	/* RFC 5927 4.1: only an error quoting data in flight is believed. */
-	if (!seq_in(seq, ts->snd_una, ts->snd_max + 1))
+	if (!seq_in(seq, ts->snd_una, ts->snd_max + 1)) {
+		tcp_mib_inc(vs, TCP_MIB_OUT_OF_WINDOW_ICMPS);
 		return;
+	}
 	bool v4 = family == AF_INET;
 	bool frag = v4 ? (type == 3 && code == 4) : (type == 2);
 	bool unreach = v4 ? type == 3 : type == 1;

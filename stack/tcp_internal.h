@@ -26,14 +26,22 @@
 #define TCP_HDR_LEN 20
 #ifndef TCP_MSS_DEFAULT
 #define TCP_MSS_DEFAULT 536 /* RFC 9293 3.7.1; <linux/tcp.h> has it too */
+/* RFC 9293 3.7.1 MUST-15: IPv6's default send MSS, 1280 - 60 (Linux's
+ * mss_clamp for IPv6 without an MSS option). */
+#define TCP_MSS_DEFAULT_V6 1220
 #endif
 #define TCP_RTO_INIT_US 1000000
+/* RFC 6298 5.7: the RTO data starts with when the handshake gave no RTT
+ * sample (Linux's TCP_TIMEOUT_FALLBACK). */
+#define TCP_RTO_FALLBACK_US 3000000
+#define TCP_SYN_R2_MIN_US 180000000 /* RFC 9293 MUST-23: 3 minutes */
 #define TCP_RTO_MAX_US 120000000
 #define TCP_TIMEWAIT_US 60000000
 #define TCP_ATO_MIN_US 40000
 #define TCP_DELACK_MAX_US 200000
 #define TCP_MAX_QUICKACKS 16
 #define TCP_PERSIST_MIN_US 200000
+#define TCP_RESOURCE_PROBE_US 500000 /* retry after local congestion (Linux's interval) */
 
 /* ------------------------------------------------------------ buffers */
 struct tcp_buf {            /* a byte ring */
@@ -136,6 +144,15 @@ struct tcp_ack_state {
 struct tcp_sock {
 	struct vstack *vs;
 	struct tcp_sock *next, *prev;   /* table list */
+	/* tcp_table.c's hash chains: by 4-tuple while synchronizing or
+	 * synchronized, by local port while listening */
+	struct tcp_sock *hash_next, **hash_pprev;
+	struct tcp_sock *bhash_next, **bhash_pprev; /* bound sockets by port */
+	uint64_t link_seq;              /* allocation order: lookup precedence */
+	uint8_t hashed;                 /* TCP_HASH_NONE, _EST or _LISTEN */
+	bool ever_listened;             /* may have children to forget on destroy */
+	bool tw_queued;                 /* entered TIME-WAIT orphaned: to compact */
+	struct tcp_sock *tw_queue_next;
 	int family, state, fd;
 	struct vs_addr laddr, raddr;
 	uint16_t lport, rport;
@@ -194,6 +211,7 @@ struct tcp_sock {
 	/* tail loss probe (draft-ietf-tcpm-rack TLP, as Linux): the rexmit
 	 * timer runs as a probe timer while tlp_armed */
 	bool tlp_armed;
+	bool probe_octet;               /* a zero-window probe carried snd_una's octet */
 	uint32_t tlp_high_seq;          /* snd_max when a probe went out; 0 none */
 	int64_t rto_deadline;           /* where the RTO would fire */
 	uint32_t last_seg_seq, last_seg_len; bool last_seg_fin;
@@ -222,6 +240,8 @@ struct tcp_sock {
 	bool frto, tlp_retrans, is_cwnd_limited, reo_armed;
 	uint32_t max_packets_out, cwnd_usage_seq, cwnd_used; int64_t cwnd_stamp;
 	struct tcp_rack rack;
+	int64_t wstamp_ns;               /* EDT pacing: the next departure (tcp_cc.c) */
+	uint32_t paced_segs_out;         /* data segments (MSS-sized) sent, for it */
 	const struct tcp_cc_ops *cc;
 	uint64_t cc_priv[12];            /* the algorithm's own state */
 	/* busy / rwnd-limited / sndbuf-limited chronographs (tcp_info.c) */
@@ -263,19 +283,83 @@ struct tcp_sock {
 	struct tcp_fastopen_sock tfo;   /* TCP Fast Open (tcp_fastopen.c) */
 };
 
+/* tcp_mib.c: counters as Linux names them in /proc/net/netstat */
+enum tcp_mib { TCP_MIB_OUT_OF_WINDOW_ICMPS, TCP_MIB_MAX };
+void tcp_mib_inc(struct vstack *vs, enum tcp_mib m);
+
+#define TCP_HASH_NONE 0
+#define TCP_HASH_EST 1
+#define TCP_HASH_LISTEN 2
+#define TCP_LISTEN_BUCKETS 256
+#define TCP_BIND_BUCKETS 1024
+
 struct tcp_table {
 	struct tcp_sock *head;
 	int count;
+	uint64_t next_link_seq;
+	/* connections by 4-tuple: a power-of-two array of chains, doubled
+	 * when it holds more entries than buckets; listeners by local port */
+	struct tcp_sock **est;
+	size_t est_buckets, est_n;
+	struct tcp_sock *listen[TCP_LISTEN_BUCKETS];
+	/* bound sockets (and TIME-WAIT entries) by local port, for bind's
+	 * conflict check */
+	struct tcp_sock *bind[TCP_BIND_BUCKETS];
+	struct tcp_tw *tw_bind[TCP_BIND_BUCKETS];
+	/* compact TIME-WAIT entries (tcp_timewait.c) by 4-tuple, and the
+	 * TCBs waiting to become one when the current event is done */
+	struct tcp_tw **tw, *tw_head;
+	size_t tw_buckets, tw_n;
+	struct tcp_sock *tw_queue;
 	int md5_sockets;                 /* sockets holding TCP_MD5SIG keys */
 	struct tcp_synflood_stats flood; /* tcp_synq.c's counters */
 	uint16_t next_ephemeral;
 	int64_t challenge_stamp; int challenge_count; /* global, as Linux */
 	struct tcp_fastopen_cache tfo_cache;          /* tcp_fastopen.c */
+	uint64_t mib[TCP_MIB_MAX];                    /* tcp_mib.c */
 };
 
 /* tcp_table.c */
 void tcp_table_link(struct vstack *vs, struct tcp_sock *ts);
 void tcp_table_unlink(struct vstack *vs, struct tcp_sock *ts);
+/* Puts ts in the hash chain its state and addresses call for (none while
+ * CLOSED); tcp_set_state calls it on every change of state. */
+void tcp_table_rehash(struct vstack *vs, struct tcp_sock *ts);
+void tcp_table_unhash(struct vstack *vs, struct tcp_sock *ts);
+void tcp_table_hash_free(struct tcp_table *t);
+/* ts was just bound (bound set, lport chosen): into the port's chain. */
+void tcp_table_bind_hash(struct vstack *vs, struct tcp_sock *ts);
+/* The chain holding the sockets bound to port (->bhash_next; others
+ * share it), or NULL. */
+struct tcp_sock *tcp_table_bound_on(struct vstack *vs, uint16_t port);
+uint32_t tcp_tuple_hash(const struct vs_addr *laddr, uint16_t lport,
+			const struct vs_addr *raddr, uint16_t rport);
+
+/* tcp_timewait.c: compact TIME-WAIT entries */
+struct tcp_tw;
+struct tcp_tw_seg {               /* what TIME-WAIT looks at in a segment */
+	uint32_t seq, end, len, tsval;
+	uint8_t flags;
+	bool ts_ok;
+};
+size_t tcp_tw_entry_size(void);
+/* Replaces ts (orphaned, in TIME-WAIT) with an entry and frees it; false
+ * (ts untouched) when it cannot be. */
+bool tcp_tw_adopt(struct tcp_sock *ts);
+/* ts entered TIME-WAIT orphaned inside an event that may still use it:
+ * tcp_tw_adopt_queued, at the event's end, compacts it. */
+void tcp_tw_queue(struct tcp_sock *ts);
+void tcp_tw_dequeue(struct tcp_sock *ts);
+void tcp_tw_adopt_queued(struct vstack *vs);
+struct tcp_tw *tcp_tw_lookup(struct vstack *vs, const struct vs_addr *laddr, uint16_t lport,
+			     const struct vs_addr *raddr, uint16_t rport);
+/* *reopen: the entry is gone and a listener may take the SYN. */
+void tcp_tw_input(struct vstack *vs, struct tcp_tw *tw, const struct tcp_tw_seg *s,
+		  bool *reopen);
+int tcp_tw_list(struct vstack *vs, struct vwire_conn *out, int n, int max);
+bool tcp_tw_port_conflict(struct vstack *vs, const struct tcp_sock *me,
+			  const struct vs_addr *addr, uint16_t port);
+void tcp_tw_free_all(struct vstack *vs);
 struct tcp_sock *tcp_table_lookup(struct vstack *vs, const struct vs_addr *laddr,
 				  uint16_t lport, const struct vs_addr *raddr,
 				  uint16_t rport, bool *is_listener);
@@ -302,12 +386,22 @@ void tcp_send_ack(struct tcp_sock *ts);
 void tcp_send_syn(struct tcp_sock *ts);        /* SYN or SYN-ACK by state */
 void tcp_send_rst_for(struct tcp_sock *ts);    /* abort: RST with snd_nxt */
 void tcp_send_fin_now(struct tcp_sock *ts);
+/* A bare ACK with no TCB behind it (TIME-WAIT entries): timestamps if
+ * ts_ok, the window field as given. */
+void tcp_send_bare_ack(struct vstack *vs, const struct vs_addr *src, const struct vs_addr *dst,
+		       uint16_t sport, uint16_t dport, uint32_t seq, uint32_t ack,
+		       uint16_t win, bool ts_ok, uint32_t tsecr, uint8_t tos);
 void tcp_send_reset_reply(struct vstack *vs, const struct vs_addr *src,
 			  const struct vs_addr *dst, const uint8_t *seg,
 			  size_t len, uint32_t seglen);
 int tcp_send_segment(struct tcp_sock *ts, uint32_t seq, uint32_t len,
 		     uint8_t flags, bool retrans);
+/* The same, with the PSH the scoreboard keeps for a retransmission of it
+ * (sb_psh) apart from the flag on the wire. */
+int tcp_send_segment_psh(struct tcp_sock *ts, uint32_t seq, uint32_t len,
+			 uint8_t flags, bool retrans, bool sb_psh);
 void tcp_send_probe(struct tcp_sock *ts);     /* zero-window / keepalive */
+void tcp_send_zero_window_probe(struct tcp_sock *ts);
 uint16_t tcp_select_window(struct tcp_sock *ts);
 int tcp_current_mss(const struct tcp_sock *ts);
 uint32_t tcp_tsval(const struct tcp_sock *ts);
@@ -353,6 +447,7 @@ uint32_t tcp_cubic_target(uint32_t origin, uint32_t K, uint64_t t);
 uint32_t tcp_cubic_K(uint32_t wmax, uint32_t cwnd);
 const struct tcp_cc_ops *tcp_cc_find(const char *name);
 void tcp_cc_init(struct tcp_sock *ts);
+uint32_t tcp_cc_initial_window(const struct tcp_sock *ts); /* segments */
 void tcp_cc_select(struct tcp_sock *ts);           /* from ts->cong_name */
 void tcp_cc_set_state(struct tcp_sock *ts, int state);
 void tcp_cc_event(struct tcp_sock *ts, enum tcp_ca_event ev);
@@ -363,6 +458,10 @@ void tcp_cwnd_validate(struct tcp_sock *ts, bool is_cwnd_limited);
 void tcp_cc_before_send(struct tcp_sock *ts);      /* restart after idle */
 uint32_t tcp_cc_ssthresh(struct tcp_sock *ts);
 uint64_t tcp_pacing_rate(const struct tcp_sock *ts);   /* bytes/s, 0 = none */
+/* With a fq qdisc: the departure time (us) of the packet about to go,
+ * and after it, the next one's (prior_ns: what the first returned). */
+int64_t tcp_pacing_depart(struct tcp_sock *ts, int64_t *prior_ns);
+void tcp_pacing_sent(struct tcp_sock *ts, uint32_t segs, uint32_t bytes, int64_t prior_ns);
 uint32_t tcp_tso_autosize(const struct tcp_sock *ts, uint32_t mss, uint32_t max_bytes);
 void tcp_cc_cong_avoid(struct tcp_sock *ts, uint32_t acked);
 uint32_t tcp_cc_undo_cwnd(struct tcp_sock *ts);
@@ -448,6 +547,11 @@ void tcp_syn_child_init(struct tcp_sock *c, struct tcp_sock *l, const struct tcp
 /* A segment for a listener: the socket (a promoted request, a cookie's)
  * that must now process it, or NULL when the listener dealt with it. */
 struct tcp_sock *tcp_synq_input(struct tcp_sock *l, const struct tcp_lseg *s);
+/* An ICMP error quoting a segment of a request of listener l (laddr,
+ * raddr:rport): abort drops the request when the quote is its SYN-ACK.
+ * False when l has no such request. */
+bool tcp_synq_icmp(struct tcp_sock *l, const struct vs_addr *laddr,
+		   const struct vs_addr *raddr, uint16_t rport, uint32_t seq, bool abort);
 void tcp_synq_free(struct tcp_sock *l);
 int tcp_synq_len(const struct tcp_sock *l);
 /* Appends the listener's requests (as SYN-RECEIVED) to out[n..max). */
@@ -484,6 +588,8 @@ void tcp_md5_inherit(struct tcp_sock *child, const struct tcp_sock *listener);
 void tcp_md5_free(struct tcp_sock *ts);
 /* Whether a received segment passes RFC 2385 for socket ts (which may be a
  * listener): signed iff ts has a key for the peer, with a good digest. */
+/* Whether a segment carries no MD5 option (all a keyless receiver accepts). */
+bool tcp_md5_unsigned(const uint8_t *seg, size_t len);
 bool tcp_md5_inbound_ok(struct tcp_sock *ts, const struct vs_addr *src,
 			const struct vs_addr *dst, const uint8_t *seg, size_t len);
 /* For send_raw: the key for a segment from local to remote (NULL: none);

@@ -224,6 +224,11 @@ static const uint8_t *find_option(const uint8_t *seg, size_t len)
 	return NULL;
 }
 
+bool tcp_md5_unsigned(const uint8_t *seg, size_t len)
+{
+	return find_option(seg, len) == NULL;
+}
+
 bool tcp_md5_inbound_ok(struct tcp_sock *ts, const struct vs_addr *src,
 			const struct vs_addr *dst, const uint8_t *seg, size_t len)
 {
@@ -246,6 +251,8 @@ const struct tcp_md5_key *tcp_md5_key_for(struct vstack *vs, const struct vs_add
 {
 	if (!vs->tcp->md5_sockets)
 		return NULL;
+	if (tcp_tw_lookup(vs, local, lport, remote, rport))
+		return NULL; /* a compact TIME-WAIT entry never has keys */
 	bool listener;
 	struct tcp_sock *ts = tcp_table_lookup(vs, local, lport, remote, rport, &listener);
 	return ts ? lookup(ts, remote) : NULL;

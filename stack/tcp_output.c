@@ -4,6 +4,7 @@
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE /* POLLRDHUP, MSG_MORE; the Makefile sets it too */
 #endif
+#include <errno.h>
 #include <string.h>
 
 #include "tcp_internal.h"
@@ -51,10 +52,11 @@ static void put32(uint8_t *p, uint32_t v)
 	p[0] = v >> 24; p[1] = v >> 16; p[2] = v >> 8; p[3] = v;
 }
 
-static void send_raw(struct vstack *vs, const struct vs_addr *src, const struct vs_addr *dst,
+static int send_raw(struct vstack *vs, const struct vs_addr *src, const struct vs_addr *dst,
 		     uint16_t sport, uint16_t dport, uint32_t seq, uint32_t ack,
 		     uint8_t flags, uint16_t win, uint16_t urp, const uint8_t *opts,
-		     size_t optlen, const uint8_t *payload, size_t plen, uint8_t tos)
+		     size_t optlen, const uint8_t *payload, size_t plen, uint8_t tos,
+		    int64_t depart_us)
 {
 	uint8_t hdr[60], signed_opts[40];
 	const struct tcp_md5_key *md5 = tcp_md5_key_for(vs, src, sport, dst, dport);
@@ -78,14 +80,14 @@ static void send_raw(struct vstack *vs, const struct vs_addr *src, const struct 
 	uint8_t buf[60 + 65536];
 	uint8_t *seg = plen + hl <= sizeof(buf) ? buf : NULL;
 	if (!seg)
-		return;
+		return -EMSGSIZE;
 	memcpy(seg, hdr, hl);
 	if (plen)
 		memcpy(seg + hl, payload, plen);
 	if (md5)
 		tcp_md5_sign(md5, src, dst, seg, hl + plen);
 	put16(seg + 16, tcp_checksum(src, dst, seg, hl + plen));
-	vs_ip_output(vs, src, dst, IPPROTO_TCP, tos, seg, hl + plen);
+	return vs_ip_output_at(vs, src, dst, IPPROTO_TCP, tos, seg, hl + plen, depart_us);
 }
 
 int tcp_current_mss(const struct tcp_sock *ts)
@@ -169,6 +171,17 @@ static void after_ack_sent(struct tcp_sock *ts)
 int tcp_send_segment(struct tcp_sock *ts, uint32_t seq, uint32_t len, uint8_t flags,
 		     bool retrans)
 {
+	return tcp_send_segment_psh(ts, seq, len, flags, retrans, flags & TH_PSH);
+}
+
+int tcp_send_segment_psh(struct tcp_sock *ts, uint32_t seq, uint32_t len, uint8_t flags,
+			 bool retrans, bool sb_psh)
+{
+	/* The device refuses it (its queue is full): nothing was sent and
+	 * nothing changes; the caller tries again later, as Linux does on
+	 * local congestion. A bare ACK goes the way of any dropped packet. */
+	if ((len || (flags & TH_FIN)) && vs_ip_output_blocked(ts->vs))
+		return -ENOBUFS;
 	uint8_t opts[40];
 	size_t ol = data_options(ts, opts);
 	uint8_t payload[65536];
@@ -184,10 +197,30 @@ int tcp_send_segment(struct tcp_sock *ts, uint32_t seq, uint32_t len, uint8_t fl
 		urp = off > 65535 ? 65535 : (uint16_t)off;
 	}
 	uint8_t ect = tcp_ecn_output(ts, &flags, seq, len, retrans); /* tcp_ecn.c */
-	if (len || (flags & TH_FIN))   /* onto the scoreboard (tcp_sack.c) */
-		tcp_sb_on_send(ts, seq, len, flags & TH_FIN, flags & TH_PSH);
+	if (len || (flags & TH_FIN)) { /* onto the scoreboard (tcp_sack.c) */
+		int before = ts->sb.n;
+		tcp_sb_on_send(ts, seq, len, flags & TH_FIN, sb_psh);
+		/* Data resent that was never on the scoreboard (a SYN's data the
+		 * SYN-ACK did not cover): marked lost and resent, as Linux
+		 * counts it (tcpi_lost, tcpi_retrans), so that RACK can find
+		 * the retransmission lost in turn. */
+		if (retrans && ts->sb.n > before) {
+			struct tcp_sb_ent *e = &ts->sb.v[ts->sb.n - 1];
+			e->flags |= SB_LOST | SB_RETRANS | SB_EVER_RETRANS;
+			ts->lost_out += e->pcount;
+			ts->retrans_out += e->pcount;
+		}
+	}
+	/* Pacing by a fq qdisc (tcp_cc.c): data and FINs leave at the
+	 * socket's departure time; bare ACKs are not paced. */
+	bool paced = ts->vs->dev_paced && (len || (flags & TH_FIN));
+	int64_t prior = 0, depart = paced ? tcp_pacing_depart(ts, &prior) : 0;
 	send_raw(ts->vs, &ts->laddr, &ts->raddr, ts->lport, ts->rport, seq, ts->rcv_nxt,
-		 flags, win, urp, opts, ol, payload, len, (uint8_t)((ts->tos & ~3) | ect));
+		 flags, win, urp, opts, ol, payload, len, (uint8_t)((ts->tos & ~3) | ect),
+		 depart);
+	if (paced)
+		tcp_pacing_sent(ts, tcp_sb_pcount(ts, len), (uint32_t)(TCP_HDR_LEN + ol + len),
+				prior);
 	ts->segs_out++;
 	ts->last_snd_time = vs_now(ts->vs);
 	if (len) {
@@ -225,6 +258,28 @@ void tcp_send_probe(struct tcp_sock *ts)
 	tcp_send_segment(ts, ts->snd_una - 1, 0, TH_ACK, false);
 }
 
+void tcp_send_zero_window_probe(struct tcp_sock *ts)
+{
+	uint32_t data_end = ts->snd_buf_seq + (uint32_t)ts->sndbuf.len;
+	if (!ts->vs->knobs.vwire_rfc_profile || ts->snd_nxt != ts->snd_una ||
+	    !seq_lt(ts->snd_una, data_end)) {
+		tcp_send_probe(ts);   /* Linux's probe: no data, SND.UNA - 1 */
+		return;
+	}
+	/* RFC 9293 3.8.6.1: the probe carries one octet of new data. Like
+	 * Linux's probe it stays out of the flight and the scoreboard; an
+	 * ACK that covers it is taken by ack_input (tcp_input.c). */
+	uint8_t opts[40], octet;
+	size_t ol = data_options(ts, opts);
+	tcp_buf_copy(&ts->sndbuf, ts->snd_una - ts->snd_buf_seq, &octet, 1);
+	send_raw(ts->vs, &ts->laddr, &ts->raddr, ts->lport, ts->rport, ts->snd_una,
+		 ts->rcv_nxt, TH_ACK, tcp_select_window(ts), 0, opts, ol, &octet, 1,
+		 (uint8_t)(ts->tos & ~3), 0);
+	ts->segs_out++;
+	ts->last_snd_time = vs_now(ts->vs);
+	ts->probe_octet = true;
+}
+
 void tcp_send_syn(struct tcp_sock *ts)
 {
 	struct vstack *vs = ts->vs;
@@ -253,7 +308,7 @@ void tcp_send_syn(struct tcp_sock *ts)
 	send_raw(vs, &ts->laddr, &ts->raddr, ts->lport, ts->rport, ts->iss,
 		 synack ? ts->rcv_nxt : 0,
 		 (synack ? (TH_SYN | TH_ACK) : TH_SYN) | tcp_ecn_syn_flags(ts), win, 0,
-		 opts, ol, syn_data ? payload : NULL, syn_data, (uint8_t)ts->tos);
+		 opts, ol, syn_data ? payload : NULL, syn_data, (uint8_t)ts->tos, 0);
 	ts->segs_out++;
 	ts->last_snd_time = vs_now(vs);
 	if (seq_leq(ts->snd_nxt, ts->iss)) {
@@ -277,7 +332,7 @@ void tcp_send_rst_for(struct tcp_sock *ts)
 	o.tsecr = ts->ts_recent;
 	size_t ol = tcp_opts_build_data(opts, &o, 0);
 	send_raw(ts->vs, &ts->laddr, &ts->raddr, ts->lport, ts->rport, ts->snd_max,
-		 ts->rcv_nxt, TH_RST | TH_ACK, 0, 0, opts, ol, NULL, 0, (uint8_t)ts->tos);
+		 ts->rcv_nxt, TH_RST | TH_ACK, 0, 0, opts, ol, NULL, 0, (uint8_t)ts->tos, 0);
 	ts->segs_out++;
 }
 
@@ -299,10 +354,23 @@ void tcp_send_reset_reply(struct vstack *vs, const struct vs_addr *src,
 	/* RFC 9293 3.10.7.1: <SEQ=SEG.ACK><CTL=RST>, or
 	 * <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>. */
 	if (flags & TH_ACK)
-		send_raw(vs, dst, src, dport, sport, ack, 0, TH_RST, 0, 0, NULL, 0, NULL, 0, 0);
+		send_raw(vs, dst, src, dport, sport, ack, 0, TH_RST, 0, 0, NULL, 0, NULL, 0, 0, 0);
 	else
 		send_raw(vs, dst, src, dport, sport, 0, seq + seglen, TH_RST | TH_ACK, 0, 0,
-			 NULL, 0, NULL, 0, 0);
+			 NULL, 0, NULL, 0, 0, 0);
+}
+
+void tcp_send_bare_ack(struct vstack *vs, const struct vs_addr *src, const struct vs_addr *dst,
+		       uint16_t sport, uint16_t dport, uint32_t seq, uint32_t ack,
+		       uint16_t win, bool ts_ok, uint32_t tsecr, uint8_t tos)
+{
+	struct tcp_opts o = { 0 };
+	o.ts_ok = ts_ok;
+	o.tsval = (uint32_t)(vs_now(vs) / 1000); /* tcp_tsval's clock */
+	o.tsecr = tsecr;
+	uint8_t opts[40];
+	size_t ol = tcp_opts_build_data(opts, &o, 0);
+	send_raw(vs, src, dst, sport, dport, seq, ack, TH_ACK, win, 0, opts, ol, NULL, 0, tos, 0);
 }
 
 void tcp_send_fin_now(struct tcp_sock *ts)
@@ -340,6 +408,11 @@ static uint32_t gso_extend(struct tcp_sock *ts, uint32_t avail, uint32_t usable,
 {
 	uint32_t gso_max = tcp_tso_autosize(ts, (uint32_t)mss,
 					    (uint32_t)(TCP_GSO_MAX_BYTES / mss * mss));
+	/* One TSO packet is one of Linux's packet buffers, which a write
+	 * fills up to the size goal (half the peer's largest window). */
+	uint32_t goal = tcp_size_goal(ts);
+	if (gso_max > goal)
+		gso_max = goal;
 	uint32_t big = avail < usable ? avail : usable;
 	if (big > gso_max)
 		big = gso_max;
@@ -408,30 +481,40 @@ void tcp_output(struct tcp_sock *ts)
 			break;
 		uint8_t flags = TH_ACK;
 		uint32_t end = ts->snd_nxt + len;
-		/* PSH where a write ends, and (as Linux) on the last segment the
-		 * windows let out now when the writes before it are complete. */
-		bool window_limited = !retrans && seq_lt(end, data_end) &&
-				      usable - len < (uint32_t)mss && !ts->more_pending &&
-				      seq_geq(ts->psh_seq, end) &&
-				      ts->ca_state < TCP_CA_RECOVERY; /* PRR's trickle: no */
-		if (len && (end == ts->psh_seq || cut || window_limited ||
-			    tcp_eor_boundary(ts, end)))
+		/* PSH where a write ends, and (as Linux, outside recovery, for
+		 * writes already complete) on the last segment the windows let
+		 * out now and on every multi-segment TSO unit of a burst (the
+		 * corpus's slow-start-with-fq and Fast Open bursts); a lone
+		 * full-sized segment before the last goes without. Not for
+		 * data a MSG_MORE or cork still holds, nor for PRR's trickle. */
+		bool complete = !retrans && seq_lt(end, data_end) && !ts->more_pending &&
+				seq_geq(ts->psh_seq, end) &&
+				ts->ca_state < TCP_CA_RECOVERY;
+		/* What a retransmission of it carries again: PSH only where a
+		 * Linux TSO packet would have ended, i.e. at a write's end or
+		 * the last segment the windows let out now. */
+		bool sb_psh = len && (end == ts->psh_seq || cut || tcp_eor_boundary(ts, end) ||
+				      (complete && usable - len < (uint32_t)mss));
+		if (sb_psh || (complete && len > (uint32_t)mss))
 			flags |= TH_PSH;
 		if (fin)
 			flags |= TH_FIN;
+		if (tcp_send_segment_psh(ts, ts->snd_nxt, len, flags, retrans, sb_psh))
+			break;     /* local congestion: the probe timer retries */
 		if (!ts->rtt_timing && !retrans && len) {
 			ts->rtt_timing = true;
 			ts->rtt_seq = end;
 			ts->rtt_seq_time = vs_now(ts->vs);
 		}
-		tcp_send_segment(ts, ts->snd_nxt, len, flags, retrans);
 		if (!retrans) {
 			ts->last_seg_seq = ts->snd_nxt;
 			ts->last_seg_len = len;
 			ts->last_seg_fin = fin;
 			sent_new = true;
 		}
-		if (len && len < (uint32_t)mss)
+		/* Minshall's mark follows new data only (as Linux): a resent
+		 * short segment, such as a SYN's data, does not hold the next. */
+		if (!retrans && len && len < (uint32_t)mss)
 			ts->snd_sml = end;
 		ts->snd_nxt = end + (fin ? 1 : 0);
 		if (fin)

@@ -423,7 +423,8 @@ int tcp_retransmit_ent(struct tcp_sock *ts, int i, uint32_t segs)
 		flags |= TH_PSH;
 	if (e->flags & SB_FIN)
 		flags |= TH_FIN;
-	tcp_send_segment(ts, e->start, len, flags, true);
+	if (tcp_send_segment(ts, e->start, len, flags, true))
+		return 1;       /* the device refused it: not retransmitted */
 	if (e->pcount > 1)
 		ts->total_retrans += e->pcount - 1u;
 	if (!(e->flags & SB_RETRANS))

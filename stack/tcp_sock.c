@@ -80,6 +80,7 @@ void tcp_set_state(struct tcp_sock *ts, int state)
 	if (old == state)
 		return;
 	ts->state = state;
+	tcp_table_rehash(ts->vs, ts);
 	if (old == VWIRE_TCP_SYN_RECV)
 		tcp_fastopen_child_done(ts); /* leaves the listener's Fast Open queue */
 	struct vwire_conn c;
@@ -99,8 +100,9 @@ void tcp_destroy(struct tcp_sock *ts)
 		c->orphan = true;
 		tcp_destroy(c);
 	}
-	/* ... and its embryonic ones (SYN-RECEIVED), which nobody will accept. */
-	for (struct tcp_sock *o = vs->tcp->head; o;) {
+	/* ... and its embryonic ones (SYN-RECEIVED), which nobody will accept;
+	 * only a socket that listened can have any (no scan per close). */
+	for (struct tcp_sock *o = ts->ever_listened ? vs->tcp->head : NULL; o;) {
 		if (o->parent == ts) {
 			o->parent = NULL;
 			o->orphan = true;
@@ -129,8 +131,10 @@ void tcp_destroy(struct tcp_sock *ts)
 		}
 	}
 	tcp_timers_cancel_all(ts);
+	tcp_tw_dequeue(ts);
 	tcp_fastopen_child_done(ts);
-	tcp_fastopen_forget_listener(ts);
+	if (ts->ever_listened)
+		tcp_fastopen_forget_listener(ts);
 	tcp_table_unlink(vs, ts);
 	tcp_buf_free(&ts->sndbuf);
 	tcp_buf_free(&ts->rcvbuf);
@@ -192,7 +196,8 @@ void tcp_close(struct vstack *vs, struct tcp_sock *ts)
 		tcp_destroy(ts);
 		return;
 	case VWIRE_TCP_TIME_WAIT:
-		return; /* the TIME-WAIT timer frees it */
+		tcp_tw_adopt(ts); /* else the TIME-WAIT timer frees it */
+		return;
 	default:
 		break;
 	}
@@ -282,13 +287,33 @@ int tcp_connect(struct vstack *vs, struct tcp_sock *ts, const struct vs_addr *ad
 	return -EINPROGRESS;
 }
 
-/* The payload bytes the send buffer takes before a writer must wait. */
+/* What Linux charges a send buffer for each packet buffer beside its
+ * payload (the truesize of an empty TCP skb on x86-64). */
+#define TCP_SKB_OVERHEAD 1280
+
+/* Bytes a send buffer of q queued payload bytes holds as Linux counts
+ * them: the payload plus the overhead of each size-goal chunk. */
+static size_t sndbuf_charge(const struct tcp_sock *ts, size_t q)
+{
+	size_t g = tcp_size_goal(ts);
+	return q + (q + g - 1) / g * TCP_SKB_OVERHEAD;
+}
+
+/* The payload bytes the send buffer takes before a writer must wait. A
+ * buffer the user sized (SO_SNDBUF) is charged as Linux charges it: the
+ * tail chunk fills up, and a new one starts while the charge is below the
+ * limit, so small buffers hold less payload than their size. */
 static size_t sndbuf_room(const struct tcp_sock *ts)
 {
 	size_t limit = (size_t)ts->sndbuf_limit;
-	if (!ts->sndbuf_locked && limit < TCP_SNDBUF_FLOOR)
-		limit = TCP_SNDBUF_FLOOR;
-	return limit;
+	if (!ts->sndbuf_locked)
+		return limit < TCP_SNDBUF_FLOOR ? TCP_SNDBUF_FLOOR : limit;
+	size_t g = tcp_size_goal(ts);
+	size_t chunks = (ts->sndbuf.len + g - 1) / g;   /* the tail one fills up */
+	/* new chunks start while the charge, chunks * (g + overhead), is
+	 * below the limit */
+	size_t more = (limit + g + TCP_SKB_OVERHEAD - 1) / (g + TCP_SKB_OVERHEAD);
+	return (chunks > more ? chunks : more) * g;
 }
 
 static int take_error(struct tcp_sock *ts)
@@ -459,9 +484,13 @@ int tcp_shutdown(struct vstack *vs, struct tcp_sock *ts, int how)
 
 static bool writable(const struct tcp_sock *ts)
 {
-	size_t limit = sndbuf_room(ts);
-	if (ts->sndbuf.len > limit * 2 / 3)
+	if (ts->sndbuf_locked) {
+		/* Linux's sk_stream_is_writeable: a third of the buffer free */
+		if (sndbuf_charge(ts, ts->sndbuf.len) > (size_t)ts->sndbuf_limit * 2 / 3)
+			return false;
+	} else if (ts->sndbuf.len > sndbuf_room(ts) * 2 / 3) {
 		return false;
+	}
 	return tcp_notsent_writable(ts);
 }
 

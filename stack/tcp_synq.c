@@ -201,6 +201,9 @@ static void send_synack(struct tcp_sock *l, const struct tcp_lseg *s, uint32_t i
 	tmp.cookie_tsval = cookie_tsval;
 	tcp_fastopen_take_synack_cookie(&tmp, l);
 	tcp_send_syn(&tmp);
+	/* The key copy tcp_syn_child_init made from a signing listener (and
+	 * its count in md5_sockets) goes with the throw-away TCB. */
+	tcp_md5_free(&tmp);
 }
 
 static void req_send_synack(struct tcp_req *r)
@@ -250,6 +253,7 @@ static struct tcp_sock *promote(struct tcp_req **p)
 	tcp_syn_child_init(c, l, &s, r->iss);
 	c->ecn_ok = r->ecn_ok;
 	c->state = VWIRE_TCP_SYN_RECV;     /* already reported as the request */
+	tcp_table_rehash(l->vs, c);
 	c->parent = l;
 	l->synq_len++;
 	c->snd_nxt = c->snd_max = r->iss + 1;
@@ -469,6 +473,22 @@ struct tcp_sock *tcp_synq_input(struct tcp_sock *l, const struct tcp_lseg *s)
 		return NULL;
 	syn_input(l, s);
 	return NULL;
+}
+
+bool tcp_synq_icmp(struct tcp_sock *l, const struct vs_addr *laddr,
+		   const struct vs_addr *raddr, uint16_t rport, uint32_t seq, bool abort)
+{
+	struct tcp_req **p = l->synq ? find(l->synq, laddr, raddr, rport) : NULL;
+	if (!p)
+		return false;
+	/* Only an error quoting our SYN-ACK itself counts (Linux's
+	 * tcp_req_err); the request then goes, as one whose SYN-ACK timed
+	 * out would, and a later ACK for it meets a RST. */
+	if (seq != (*p)->iss)
+		tcp_mib_inc(l->vs, TCP_MIB_OUT_OF_WINDOW_ICMPS);
+	else if (abort)
+		req_free(p, false);
+	return true;
 }
 
 void tcp_synq_free(struct tcp_sock *l)

@@ -25,6 +25,8 @@ void tcp_table_free(struct vstack *vs, struct tcp_table *t)
 	vs->tcp = t;
 	while (t->head)
 		tcp_destroy(t->head);
+	tcp_tw_free_all(vs);
+	tcp_table_hash_free(t);
 	free(t);
 	vs->tcp = NULL;
 }
@@ -50,6 +52,7 @@ bool vs_addr_any(const struct vs_addr *a)
 void tcp_table_link(struct vstack *vs, struct tcp_sock *ts)
 {
 	struct tcp_table *t = vs->tcp;
+	ts->link_seq = t->next_link_seq++;
 	ts->prev = NULL;
 	ts->next = t->head;
 	if (t->head)
@@ -61,6 +64,7 @@ void tcp_table_link(struct vstack *vs, struct tcp_sock *ts)
 void tcp_table_unlink(struct vstack *vs, struct tcp_sock *ts)
 {
 	struct tcp_table *t = vs->tcp;
+	tcp_table_unhash(vs, ts);
 	if (ts->prev)
 		ts->prev->next = ts->next;
 	else if (t->head == ts)
@@ -73,43 +77,10 @@ void tcp_table_unlink(struct vstack *vs, struct tcp_sock *ts)
 	t->count--;
 }
 
-/* Does a listener's bound address accept segments for laddr? IPv4 packets
- * also reach a wildcard AF_INET6 listener (dual-stack, as Linux). */
-static bool local_matches(const struct tcp_sock *ts, const struct vs_addr *laddr)
-{
-	if (vs_addr_any(&ts->laddr))
-		return ts->laddr.family == laddr->family || ts->family == AF_INET6;
-	return vs_addr_eq(&ts->laddr, laddr);
-}
-
-struct tcp_sock *tcp_table_lookup(struct vstack *vs, const struct vs_addr *laddr,
-				  uint16_t lport, const struct vs_addr *raddr,
-				  uint16_t rport, bool *is_listener)
-{
-	struct tcp_sock *listener = NULL;
-	*is_listener = false;
-	for (struct tcp_sock *ts = vs->tcp->head; ts; ts = ts->next) {
-		if (ts->lport != lport)
-			continue;
-		if (ts->state == VWIRE_TCP_LISTEN) {
-			if (local_matches(ts, laddr) &&
-			    (!listener || vs_addr_any(&listener->laddr)))
-				listener = ts;
-			continue;
-		}
-		if (ts->state == VWIRE_TCP_CLOSE || ts->rport != rport)
-			continue;
-		if (vs_addr_eq(&ts->raddr, raddr) && vs_addr_eq(&ts->laddr, laddr))
-			return ts;
-	}
-	*is_listener = listener != NULL;
-	return listener;
-}
-
 static bool port_conflict(struct vstack *vs, const struct tcp_sock *me,
 			  const struct vs_addr *addr, uint16_t port)
 {
-	for (struct tcp_sock *ts = vs->tcp->head; ts; ts = ts->next) {
+	for (struct tcp_sock *ts = tcp_table_bound_on(vs, port); ts; ts = ts->bhash_next) {
 		if (ts == me || !ts->bound || ts->lport != port)
 			continue;
 		if (!vs_addr_any(addr) && !vs_addr_any(&ts->laddr) &&
@@ -123,7 +94,7 @@ static bool port_conflict(struct vstack *vs, const struct tcp_sock *me,
 			continue;
 		return true;
 	}
-	return false;
+	return tcp_tw_port_conflict(vs, me, addr, port);
 }
 
 int tcp_table_pick_port(struct vstack *vs, struct tcp_sock *ts)
@@ -143,6 +114,7 @@ int tcp_table_pick_port(struct vstack *vs, struct tcp_sock *ts)
 		if (!port_conflict(vs, ts, &ts->laddr, (uint16_t)p)) {
 			ts->lport = (uint16_t)p;
 			ts->bound = true;
+			tcp_table_bind_hash(vs, ts);
 			return 0;
 		}
 	}
@@ -161,6 +133,7 @@ int tcp_bind(struct vstack *vs, struct tcp_sock *ts, const struct vs_addr *addr,
 		return tcp_table_pick_port(vs, ts);
 	ts->lport = port;
 	ts->bound = true;
+	tcp_table_bind_hash(vs, ts);
 	return 0;
 }
 
@@ -181,13 +154,15 @@ int tcp_listen(struct vstack *vs, struct tcp_sock *ts, int backlog)
 		if (err)
 			return err;
 	} else {
-		for (struct tcp_sock *o = vs->tcp->head; o; o = o->next)
+		for (struct tcp_sock *o = vs->tcp->listen[ts->lport % TCP_LISTEN_BUCKETS]; o;
+		     o = o->hash_next)
 			if (o != ts && o->state == VWIRE_TCP_LISTEN && o->lport == ts->lport &&
 			    !(o->reuseport && ts->reuseport) &&
 			    (vs_addr_any(&o->laddr) || vs_addr_any(&ts->laddr) ||
 			     vs_addr_eq(&o->laddr, &ts->laddr)))
 				return -EADDRINUSE;
 	}
+	ts->ever_listened = true;
 	tcp_set_state(ts, VWIRE_TCP_LISTEN);
 	return 0;
 }
@@ -239,7 +214,9 @@ void tcp_conn_describe(const struct tcp_sock *ts, struct vwire_conn *c)
 
 int tcp_list_connections(struct vstack *vs, struct vwire_conn *out, int max)
 {
-	int n = 0;
+	/* TIME-WAIT entries first: they were, as the newest TCBs, before
+	 * tcp_timewait.c compacted them. */
+	int n = tcp_tw_list(vs, out, 0, max);
 	for (struct tcp_sock *ts = vs->tcp->head; ts; ts = ts->next) {
 		if (ts->state == VWIRE_TCP_CLOSE && !ts->bound)
 			continue;

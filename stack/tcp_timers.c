@@ -198,6 +198,7 @@ void tcp_enter_timewait(struct tcp_sock *ts)
 	if (ts->orphan) {
 		tcp_buf_free(&ts->sndbuf);
 		tcp_buf_free(&ts->rcvbuf);
+		tcp_tw_queue(ts); /* a compact entry once the caller is done */
 	}
 	tcp_reass_clear(&ts->reass);
 	tcp_deliver_wakeup(ts);
@@ -246,17 +247,21 @@ static void syn_timeout(struct tcp_sock *ts)
 {
 	struct vstack *vs = ts->vs;
 	int retries = ts->syncnt ? ts->syncnt : vs->knobs.tcp_syn_retries;
+	bool rfc = vs->knobs.vwire_rfc_profile;
+	/* RFC 9293 MUST-23: R2 for a SYN covers at least 3 minutes. */
+	bool r2_min_left = rfc && vs_now(vs) - ts->first_rexmit_time < TCP_SYN_R2_MIN_US;
 	if (ts->user_timeout_ms > 0 ?
 	    vs_now(vs) - ts->first_rexmit_time >= (int64_t)ts->user_timeout_ms * 1000 :
-	    (ts->retransmits > 0 && timed_out(ts, retries, TCP_RTO_INIT_US))) {
+	    (ts->retransmits > 0 && timed_out(ts, retries, TCP_RTO_INIT_US) && !r2_min_left)) {
 		give_up(ts, ts->soft_error ? ts->soft_error : ETIMEDOUT, false);
 		return;
 	}
 	ts->retransmits++;
 	ts->total_retrans++;
 	/* Linux: the first tcp_syn_linear_timeouts retransmissions keep the
-	 * initial RTO, then back off exponentially. */
-	if (ts->retransmits > vs->knobs.tcp_syn_linear_timeouts)
+	 * initial RTO, then back off exponentially; RFC 6298 5.5 doubles it
+	 * every time. */
+	if (rfc || ts->retransmits > vs->knobs.tcp_syn_linear_timeouts)
 		ts->backoff++;
 	tcp_send_syn(ts);
 	tcp_arm_rexmit(ts);
@@ -314,8 +319,13 @@ static void rexmit_fire(struct vstack *vs, struct vs_timer *t)
 		/* RTO recovery over the scoreboard (tcp_recovery.c): all
 		 * lost, cwnd 1, the head resent, then backoff. */
 		tcp_enter_loss(ts);
-		tcp_retransmit_ent(ts, 0, 1);
 		ts->retransmits++;
+		if (tcp_retransmit_ent(ts, 0, 1) > 0) {
+			/* The device refused it: the attempt counts toward the
+			 * timeout, but no backoff; try again soon. */
+			vs_timer_arm(vs, &ts->rexmit_timer, vs_now(vs) + TCP_RESOURCE_PROBE_US);
+			return;
+		}
 		ts->backoff++;
 		tcp_arm_rexmit(ts);
 		return;
@@ -373,19 +383,27 @@ static void persist_fire(struct vstack *vs, struct vs_timer *t)
 			len = avail;
 		if (len > (uint32_t)tcp_current_mss(ts))
 			len = (uint32_t)tcp_current_mss(ts);
-		tcp_send_segment(ts, ts->snd_nxt, len, TH_ACK | TH_PSH, false);
-		ts->snd_nxt += len;
-		ts->snd_max = seq_max(ts->snd_max, ts->snd_nxt);
-		tcp_arm_rexmit(ts);
+		if (tcp_send_segment(ts, ts->snd_nxt, len, TH_ACK | TH_PSH, false) == 0) {
+			ts->snd_nxt += len;
+			ts->snd_max = seq_max(ts->snd_max, ts->snd_nxt);
+			tcp_arm_rexmit(ts);
+			return;
+		}
+	} else if (!vs_ip_output_blocked(vs)) {
+		tcp_send_zero_window_probe(ts);
+		ts->probes++;
+		ts->backoff++;
+		int64_t next = tcp_rto_us(ts);
+		if (next < TCP_PERSIST_MIN_US)
+			next = TCP_PERSIST_MIN_US;
+		vs_timer_arm(vs, &ts->persist_timer, vs_now(vs) + next);
 		return;
 	}
-	tcp_send_probe(ts);
+	/* Local congestion: the device refused what we would send. As Linux,
+	 * it counts as a probe (toward TCP_USER_TIMEOUT and tcpi_probes) but
+	 * does not back off: the next try is a fixed interval away. */
 	ts->probes++;
-	ts->backoff++;
-	int64_t next = tcp_rto_us(ts);
-	if (next < TCP_PERSIST_MIN_US)
-		next = TCP_PERSIST_MIN_US;
-	vs_timer_arm(vs, &ts->persist_timer, vs_now(vs) + next);
+	vs_timer_arm(vs, &ts->persist_timer, vs_now(vs) + TCP_RESOURCE_PROBE_US);
 }
 
 static void keepalive_fire(struct vstack *vs, struct vs_timer *t)

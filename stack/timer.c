@@ -70,17 +70,31 @@ static void sift_down(struct vs_timer_heap *h, size_t i)
 	place(h, i, e);
 }
 
+/* A quarter full: half the room, so a burst's memory (a million TIME-WAIT
+ * timers) goes back once it has fired. Amortized O(1), as the doubling. */
+static void maybe_shrink(struct vs_timer_heap *h)
+{
+	if (h->cap <= 64 || h->n >= h->cap / 4)
+		return;
+	struct heap_entry *e = realloc(h->e, h->cap / 2 * sizeof(*e));
+	if (!e)
+		return; /* keep the larger array */
+	h->e = e;
+	h->cap /= 2;
+}
+
 static void heap_remove(struct vs_timer_heap *h, size_t i)
 {
 	struct vs_timer *t = h->e[i].t;
 	t->heap_index = NOT_ARMED;
 	h->n--;
-	if (i == h->n)
-		return;
-	place(h, i, h->e[h->n]);
-	/* The moved entry may belong above or below its new slot. */
-	sift_down(h, i);
-	sift_up(h, i);
+	if (i != h->n) {
+		place(h, i, h->e[h->n]);
+		/* The moved entry may belong above or below its new slot. */
+		sift_down(h, i);
+		sift_up(h, i);
+	}
+	maybe_shrink(h);
 }
 
 void vs_timer_init(struct vs_timer *t, vs_timer_fn fn)

@@ -16,6 +16,15 @@ class UsageError(Exception):
     pass
 
 
+def _cores():
+    """The cores this process may run on (a CI container may get fewer than
+    the machine has)."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
 def _parser():
     top = argparse.ArgumentParser(
         prog="vwire-suite",
@@ -29,8 +38,8 @@ def _parser():
                      help=".pkt scripts or folders (searched recursively; a folder's vwire.flags "
                           "adds flags for the scripts under it)")
     run.add_argument("--target", help="passed to bin/vwire as --target=T")
-    run.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1,
-                     help="scripts run at once (default: all cores)")
+    run.add_argument("-j", "--jobs", type=int, default=_cores(),
+                     help=f"scripts run at once (default: all cores, here {_cores()})")
     run.add_argument("-k", dest="patterns", action="append", default=[], metavar="PATTERN",
                      help="only scripts whose id contains PATTERN (or matches the glob); repeatable")
     run.add_argument("--report", default=str(REPO_ROOT / "reports" / "out"), metavar="DIR",
@@ -60,13 +69,25 @@ def _parser():
     mrg = sub.add_parser("merge", help="merge shards' results.json into one")
     mrg.add_argument("inputs", nargs="+", metavar="RESULTS")
     mrg.add_argument("-o", "--output", required=True, metavar="FILE")
+    mrg.add_argument("--complete", action="store_true",
+                     help="refuse unless the inputs are all N shards of one --shard K/N split")
 
     gat = sub.add_parser("gate", help="compare a results.json with a baseline")
     gat.add_argument("results")
     gat.add_argument("--baseline", required=True, metavar="FILE")
     gat.add_argument("--rerun", action="store_true", help="rerun each regression once: flaky or broken")
-    gat.add_argument("--update", action="store_true", help="write the run's verdicts as the new baseline")
+    gat.add_argument("--update", action="store_true",
+                     help="write the run's verdicts as the new baseline (creating it if needed)")
     gat.add_argument("--output", metavar="FILE", help="with --update: where (default: --baseline)")
+    gat.add_argument("--prune", action="store_true",
+                     help="with --update: drop baseline scripts this run did not cover "
+                          "(after a full run; without it another shard's verdicts are kept)")
+    gat.add_argument("--lower", action="store_true",
+                     help="with --update: accept regressions (else they stay expected to pass "
+                          "and the gate still fails)")
+    gat.add_argument("--report", metavar="DIR",
+                     help="also write the reports there, the gate's findings (flaky or broken) "
+                          "in index.html")
     gat.add_argument("--vwire", metavar="PATH", help="for --rerun (default: the one the run used)")
     gat.add_argument("--gate-config", metavar="FILE", help="default: ci/gate.json")
 
@@ -84,7 +105,7 @@ def _ip_versions(text):
 
 
 def _gate(document, args, rerun):
-    baseline = gate.load_baseline(args.baseline)
+    baseline = gate.load_baseline(args.baseline, missing_ok=getattr(args, "update", False))
     config = gate.load_config(args.gate_config)
     found = gate.compare(document, baseline, rerun=rerun, vwire=getattr(args, "vwire", None),
                          config=config)
@@ -158,6 +179,8 @@ def cmd_report(args):
 
 def cmd_merge(args):
     documents = [results.load(path) for path in args.inputs]
+    if args.complete:
+        shard.check_complete(documents)
     merged = shard.merge(documents)
     results.save(merged, args.output)
     t = merged["totals"]
@@ -167,13 +190,25 @@ def cmd_merge(args):
 
 
 def cmd_gate(args):
+    for option in ("prune", "lower"):
+        if getattr(args, option) and not args.update:
+            raise UsageError(f"--{option} goes with --update")
     document = results.load(args.results)
     baseline, found = _gate(document, args, rerun=args.rerun)
+    if args.report:
+        report.write_all(document, args.report, baseline, found)
+        print(f"reports: {os.path.join(args.report, 'index.html')}")
     print(found.text())
     if args.update:
         target = args.output or args.baseline
-        gate.write_baseline(gate.new_baseline(document, found, old=baseline), target)
+        gate.write_baseline(gate.new_baseline(document, found, old=None if args.prune else baseline,
+                                              lower=args.lower), target)
         print(f"baseline updated: {target} ({len(document['scripts'])} scripts from this run)")
+        kept = gate.regressions(found)
+        if kept and not args.lower:
+            print(f"{len(kept)} regressions are still expected to pass, so the gate still "
+                  "fails; --lower accepts them")
+            return EXIT_FAIL
         return EXIT_OK
     return EXIT_FAIL if found.failed else EXIT_OK
 

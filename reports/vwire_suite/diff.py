@@ -3,12 +3,15 @@ stack and the kernel), or between two recorded runs.
 
     vwire-suite diff --targets vstack,kernel PATHS...   run PATHS on each target, compare
     vwire-suite diff A.json B.json                        compare two results.json
-Exit 0 when every verdict agrees, 1 when some differ, 2 for usage errors."""
+Each script whose verdicts differ is shown with both verdicts and the first
+event where the two runs part ways (diff_events); with --targets, also in
+DIR/diff.html. Exit 0 when every verdict agrees, 1 when some differ, 2 for
+usage errors."""
 import os
 import shlex
 import time
 
-from . import discover, report, results, runner
+from . import diff_events, diff_html, discover, report, results, runner
 from .runner import slug
 
 
@@ -26,7 +29,8 @@ def add_parser(sub, repo_root):
     parser.add_argument("--flags-file", action="append", default=[], metavar="FILE")
     parser.add_argument("--ip-versions", default="ipv4")
     parser.add_argument("--report", default=str(repo_root / "reports" / "out" / "diff"),
-                        metavar="DIR", help="each target's reports go in DIR/<target>/")
+                        metavar="DIR", help="each target's reports go in DIR/<target>/, "
+                        "the comparison in DIR/diff.html")
     return parser
 
 
@@ -42,14 +46,21 @@ def _where(entry):
 
 
 def compare(left, right):
-    """[{'id', 'left', 'right'}] for every script whose verdict differs."""
+    """[{'id', 'left', 'right', 'left_verdict', 'right_verdict', 'first'}] for
+    every script whose verdict differs; 'first' is the first event where the
+    two runs part ways (diff_events.first_difference), or None."""
     a = {e["id"]: e for e in left["scripts"]}
     b = {e["id"]: e for e in right["scripts"]}
     rows = []
     for job_id in sorted(set(a) | set(b)):
         x, y = a.get(job_id), b.get(job_id)
         if (x or {}).get("verdict") != (y or {}).get("verdict"):
-            rows.append({"id": job_id, "left": _where(x), "right": _where(y)})
+            first = diff_events.first_difference((x or {}).get("result"),
+                                                 (y or {}).get("result"))
+            rows.append({"id": job_id, "left": _where(x), "right": _where(y),
+                         "left_verdict": (x or {}).get("verdict", "not run"),
+                         "right_verdict": (y or {}).get("verdict", "not run"),
+                         "first": first})
     return rows
 
 
@@ -58,7 +69,15 @@ def text(left, right, rows, left_name, right_name):
              f"and {right_name} ({right['target'] or 'vstack'})"]
     if rows:
         width = max(len(r["id"]) for r in rows)
-        lines.extend(f"  {r['id']:<{width}}  {r['left']}  |  {r['right']}" for r in rows)
+        names = left["target"] or "vstack", right["target"] or "vstack"
+        for r in rows:
+            lines.append(f"  {r['id']:<{width}}  {r['left']}  |  {r['right']}")
+            first = r["first"]
+            if first:
+                lines.append(f"      first difference, line {first['line']} ({first['kind']}): "
+                             f"{first['script']}")
+                lines.append(f"        {names[0]}: {first['left']}")
+                lines.append(f"        {names[1]}: {first['right']}")
     return "\n".join(lines)
 
 
@@ -81,7 +100,9 @@ def cmd_diff(args, usage_error):
         rows = compare(left, right)
         print(text(left, right, rows, args.inputs[0], args.inputs[1]))
         return 1 if rows else 0
-    targets = [t.strip() for t in args.targets.split(",") if t.strip()]
+    # "stack" is the issue's name for the built-in stack, bin/vwire's vstack.
+    targets = [{"stack": "vstack"}.get(t.strip(), t.strip())
+               for t in args.targets.split(",") if t.strip()]
     if len(targets) < 2:
         raise usage_error("--targets needs at least two targets, e.g. vstack,kernel")
     if args.jobs < 1 or args.timeout <= 0:
@@ -102,4 +123,8 @@ def cmd_diff(args, usage_error):
         rows = compare(runs[0][0], document)
         differ = differ or bool(rows)
         print(text(runs[0][0], document, rows, runs[0][1], out))
+        name = "diff.html" if len(runs) == 2 else f"diff-{slug(targets[0])}-{os.path.basename(out)}.html"
+        page = diff_html.write(rows, runs[0][0], document, os.path.abspath(args.report),
+                               runs[0][1], out, len(document["scripts"]), name)
+        print(f"html: {page}")
     return 1 if differ else 0

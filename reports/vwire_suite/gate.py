@@ -72,7 +72,11 @@ def load_config(path=None):
     return config
 
 
-def load_baseline(path):
+def load_baseline(path, missing_ok=False):
+    """{id: verdict}. With missing_ok a file that does not exist yet is the
+    empty baseline (gate --update making the first one)."""
+    if missing_ok and not os.path.exists(path):
+        return {}
     baseline = jsonfile.read(path, GateError)
     if baseline.get("format") != BASELINE_FORMAT or not isinstance(baseline.get("scripts"), dict):
         raise GateError(f"{path}: not a vwire baseline (format {BASELINE_FORMAT})")
@@ -116,13 +120,22 @@ def compare(document, baseline, rerun=False, vwire=None, config=None, rerun_fn=N
     return report
 
 
-def new_baseline(document, report=None, old=None):
+def regressions(report):
+    """Ids that passed in the baseline and fail now (rerun or not)."""
+    return {job_id for job_id, _ in (report.broken + report.unconfirmed)} if report else set()
+
+
+def new_baseline(document, report=None, old=None, lower=False):
     """The verdicts to expect from now on; flaky scripts count as passing. With
-    `old`, scripts this run did not cover (another shard's) keep their verdict."""
+    `old`, scripts this run did not cover (another shard's) keep their verdict.
+    A regression stays expected to pass unless `lower`: raising the baseline
+    for some scripts must not quietly lower it for others."""
     scripts = dict(old or {})
-    flaky = {job_id for job_id, _ in (report.flaky if report else [])}
+    keep_passing = {job_id for job_id, _ in (report.flaky if report else [])}
+    if not lower:
+        keep_passing |= regressions(report)
     for entry in document["scripts"]:
-        scripts[entry["id"]] = "pass" if entry["id"] in flaky else entry["verdict"]
+        scripts[entry["id"]] = "pass" if entry["id"] in keep_passing else entry["verdict"]
     return {"format": BASELINE_FORMAT, "scripts": dict(sorted(scripts.items()))}
 
 

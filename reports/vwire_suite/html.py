@@ -15,17 +15,44 @@ STATIC = REPORTS_DIR / "static"
 SLOWEST = 15
 
 
+# Packet fields a script may leave out, which are then not checked.
+OPTIONAL_FIELDS = ("win", "urg")
+
+
+def _mark_unchecked(left, marks):
+    """Marks as "extra" the packet fields (and options) the target's text has
+    and the script's leaves out."""
+    index = 0
+    while index < len(marks):
+        token = marks[index][0]
+        if token in OPTIONAL_FIELDS and token not in left and index + 1 < len(marks):
+            marks[index] = (token, "extra")
+            marks[index + 1] = (marks[index + 1][0], "extra")
+            index += 2
+            continue
+        if token.startswith("<") and not any(t.startswith("<") for t in left):
+            while index < len(marks):
+                marks[index] = (marks[index][0], "extra")
+                index += 1
+                if marks[index - 1][0].endswith(">"):
+                    break
+            continue
+        index += 1
+
+
 def field_diff(expected, actual):
-    """Both texts as [(token, differs)], aligned by a token diff, so the page
-    can highlight what differs."""
+    """Both texts as [(token, mark)], aligned by a token diff: mark is "diff"
+    where they disagree, "extra" for a field only the target's text has (the
+    script leaves it out, so it is not checked), else ""."""
     left = (expected or "").split()
     right = (actual or "").split()
     marks_left, marks_right = [], []
     matcher = difflib.SequenceMatcher(a=left, b=right, autojunk=False)
     for op, a1, a2, b1, b2 in matcher.get_opcodes():
-        same = op == "equal"
-        marks_left.extend((token, not same) for token in left[a1:a2])
-        marks_right.extend((token, not same) for token in right[b1:b2])
+        mark = "" if op == "equal" else "diff"
+        marks_left.extend((token, mark) for token in left[a1:a2])
+        marks_right.extend((token, mark) for token in right[b1:b2])
+    _mark_unchecked(left, marks_right)
     return marks_left, marks_right
 
 

@@ -70,16 +70,80 @@ def _when(event):
     return event.get("expected_usecs")
 
 
+def _flags(event):
+    fields = event.get("fields") or {}
+    if fields.get("flags"):
+        return fields["flags"]
+    words = split_time(event.get("actual_text") or event.get("script_text"))[1].split()
+    return words[0] if words else ""
+
+
+def _inbound(event, flag=""):
+    return (event["type"] == "packet" and event.get("direction") == "inbound"
+            and flag in _flags(event))
+
+
+def _call(event, *names):
+    return (event["type"] == "syscall"
+            and split_time(event.get("script_text"))[1].lstrip().startswith(names))
+
+
+# What, at the same instant, moves a connection into a state. Events and
+# state changes carry only times, and many share one: a state's tag goes
+# right after the first event of its instant that can cause it, so the
+# ladder reads in cause-then-effect order.
+CAUSES = {
+    "LISTEN": lambda e: _call(e, "listen"),
+    "SYN_SENT": lambda e: _call(e, "connect", "sendto", "sendmsg"),
+    "SYN_RECV": lambda e: _inbound(e, "S"),
+    "ESTABLISHED": _inbound,
+    "FIN_WAIT1": lambda e: _call(e, "close", "shutdown"),
+    "LAST_ACK": lambda e: _call(e, "close", "shutdown"),
+    "CLOSE_WAIT": lambda e: _inbound(e, "F"),
+    "CLOSING": lambda e: _inbound(e, "F"),
+    "FIN_WAIT2": _inbound,
+    "TIME_WAIT": _inbound,
+    "CLOSE": lambda e: _inbound(e, "R") or _call(e, "close", "shutdown"),
+}
+STATE_ALIASES = {"SYN_RECEIVED": "SYN_RECV", "FIN_WAIT_1": "FIN_WAIT1",
+                 "FIN_WAIT_2": "FIN_WAIT2", "CLOSED": "CLOSE"}
+
+
+def _cause(state_name):
+    name = (state_name or "").upper().replace("-", "_").removeprefix("TCP_")
+    return CAUSES.get(STATE_ALIASES.get(name, name))
+
+
 def _merge_states(events, states):
-    """Events in script order, with each state change placed before the first
-    event that happened after it."""
-    items, pending = [], sorted(states or [], key=lambda s: s["usecs"])
-    for event in events:
-        when = _when(event)
-        while pending and when is not None and pending[0]["usecs"] < when:
-            items.append(("state", pending.pop(0)))
+    """Events in script order with the state changes among them: each right
+    after the event of its instant that caused it (CAUSES), else before the
+    first event that happened after it. States keep their time order."""
+    before, after, tail = {}, {}, []
+    cursor = 0
+    for state in sorted(states or [], key=lambda s: s["usecs"]):
+        usecs, cause, slot = state["usecs"], _cause(state["to"]), None
+        for index in range(cursor, len(events)):
+            when = _when(events[index])
+            if when is None:
+                continue
+            if when > usecs:
+                slot = (before, index)
+                break
+            if cause and when == usecs and cause(events[index]):
+                slot = (after, index)
+                break
+        if slot is None:
+            tail.append(state)
+            cursor = len(events)
+        else:
+            slot[0].setdefault(slot[1], []).append(state)
+            cursor = slot[1]
+    items = []
+    for index, event in enumerate(events):
+        items.extend(("state", s) for s in before.get(index, []))
         items.append(("event", event))
-    items.extend(("state", s) for s in pending)
+        items.extend(("state", s) for s in after.get(index, []))
+    items.extend(("state", s) for s in tail)
     return items
 
 

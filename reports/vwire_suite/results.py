@@ -48,7 +48,9 @@ def save(document, path):
     os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
     tmp = f"{path}.tmp"
     with open(tmp, "w") as f:
-        json.dump(document, f, indent=1, sort_keys=True)
+        # No indent: json's C encoder only runs without one (5x faster on a
+        # corpus run); the HTML is for reading, `python3 -m json.tool` too.
+        json.dump(document, f, sort_keys=True)
         f.write("\n")
     os.replace(tmp, path)
 

@@ -109,8 +109,27 @@ def verdict_of(result, reason):
     return result["verdict"]
 
 
+TIMEOUT_FLAG = "--timeout_secs="
+TIMEOUT_MARGIN = 10  # seconds past bin/vwire's own limit: let it report first
+
+
+def job_timeout(args, timeout):
+    """The runner's limit for one script: a --timeout_secs=N among its flags
+    (a folder's vwire.flags, for scripts that wait out real TIME-WAITs or
+    minutes of SYN retransmissions on the kernel) raises it to N plus a
+    margin; it never lowers it."""
+    for arg in args:
+        if arg.startswith(TIMEOUT_FLAG):
+            try:
+                return max(timeout, float(arg[len(TIMEOUT_FLAG):]) + TIMEOUT_MARGIN)
+            except ValueError:
+                pass
+    return timeout
+
+
 def run_job(job, vwire, out_dir, timeout, reruns, live=None):
     """Runs one job (and its reruns); returns its results.json entry."""
+    timeout = job_timeout(job.args, timeout)
     name = slug(job.id)
     json_path = os.path.join(out_dir, "json", name + ".json")
     pcap_path = os.path.join(out_dir, "pcap", name + ".pcap")
@@ -140,7 +159,8 @@ def rerun_entry(entry, vwire, timeout):
     and reason. Used by the gate to tell flaky from broken."""
     with tempfile.TemporaryDirectory(prefix="vwire-rerun-") as scratch:
         result, reason, _, _ = run_once(vwire, entry["command"],
-                                        os.path.join(scratch, "result.json"), None, timeout)
+                                        os.path.join(scratch, "result.json"), None,
+                                        job_timeout(entry["command"]["args"], timeout))
     return verdict_of(result, reason), reason
 
 

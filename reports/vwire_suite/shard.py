@@ -23,6 +23,22 @@ def select(jobs, k, n):
     return [job for index, job in enumerate(jobs) if index % n == k - 1]
 
 
+def check_complete(documents):
+    """Refuses inputs that are not all N shards of one K/N split, so a shard
+    whose job died cannot pass the gate by its absence."""
+    shards = [d["shard"] for d in documents]
+    if None in shards:
+        raise ShardError("--complete: an input is not a shard (run without --shard)")
+    split = [parse_shard(text) for text in shards]
+    counts = {n for _, n in split}
+    if len(counts) != 1:
+        raise ShardError(f"--complete: the inputs come from different splits: {', '.join(shards)}")
+    (n,) = counts
+    missing = sorted(set(range(1, n + 1)) - {k for k, _ in split})
+    if missing:
+        raise ShardError(f"--complete: shard {', '.join(f'{k}/{n}' for k in missing)} is missing")
+
+
 def merge(documents):
     """One run from several shards (or several runs of disjoint scripts)."""
     if not documents:

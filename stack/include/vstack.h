@@ -29,6 +29,10 @@ int vwire_connections(void *userdata, struct vwire_conn *out, int max);
 void vwire_set_state_hook(void *userdata, vwire_state_hook_t hook, void *ctx);
 int vwire_blocked_calls(void *userdata);
 int64_t vwire_next_timer(void *userdata);
+int vwire_set_qdisc(void *userdata, const char *kind, long limit);
+void vwire_tcp_metrics_flush(void *userdata);
+int vwire_mib(void *userdata, size_t index, const char **group, const char **name,
+	      uint64_t *value);
 
 /* getsockname/getpeername, which packetdrill's table lacks. */
 int vstack_getsockname(void *userdata, int fd, struct sockaddr *addr, socklen_t *len);

@@ -20,10 +20,11 @@ and the problems to stderr.
 import argparse
 import json
 import pathlib
-import re
 import subprocess
 import sys
 import tempfile
+
+from readme_tables import ToolError, read_rules, write_block
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 KNOWN = ROOT / "harness" / "targets" / "lwip" / "KNOWN-DIFFERENCES.tsv"
@@ -34,34 +35,10 @@ KINDS = {
 }
 
 
-class ClassificationError(Exception):
-    """A malformed line of the classification file."""
-
-
 def load_known(path):
     """{script path: (kind, compiled evidence regex, reason)}."""
-    known = {}
-    for number, line in enumerate(path.read_text().splitlines(), 1):
-        if not line.strip() or line.startswith("#"):
-            continue
-        cols = line.split("\t")
-        if len(cols) != 4:
-            raise ClassificationError(
-                f"{path}:{number}: expected 4 tab-separated columns, got {len(cols)}")
-        script, kind, evidence, reason = (c.strip() for c in cols)
-        if kind not in KINDS:
-            raise ClassificationError(
-                f"{path}:{number}: kind {kind!r} is not one of {', '.join(KINDS)}")
-        if script in known:
-            raise ClassificationError(f"{path}:{number}: {script} is listed twice")
-        try:
-            regex = re.compile(evidence)
-        except re.error as err:
-            raise ClassificationError(f"{path}:{number}: bad evidence regex: {err}") from err
-        if not reason:
-            raise ClassificationError(f"{path}:{number}: the reason is empty")
-        known[script] = (kind, regex, reason)
-    return known
+    return {script: (kind, regex, reason)
+            for script, kind, regex, reason in read_rules(path, KINDS)}
 
 
 def run_suites(jobs, ip_versions):
@@ -160,17 +137,10 @@ END = "<!-- lwip-table: end -->"
 def write_between_markers(path, table):
     """Replaces what lies between the two marker lines of `path`."""
     try:
-        text = path.read_text()
-    except OSError as err:
-        print(f"lwip_table: cannot read {path}: {err}", file=sys.stderr)
+        write_block(path, BEGIN, END, table)
+    except ToolError as err:
+        print(f"lwip_table: {err}", file=sys.stderr)
         return 2
-    start, stop = text.find(BEGIN), text.find(END)
-    if start < 0 or stop < start:
-        print(f"lwip_table: {path} lacks the marker lines {BEGIN!r} and {END!r}",
-              file=sys.stderr)
-        return 2
-    head = text[:start + len(BEGIN)]
-    path.write_text(head + "\n" + table + text[stop:])
     return 0
 
 
@@ -192,7 +162,7 @@ def main(argv=None):
     args = ap.parse_args(argv)
     try:
         known = load_known(args.known)
-    except (OSError, ClassificationError) as err:
+    except (OSError, ToolError) as err:
         print(f"lwip_table: {err}", file=sys.stderr)
         return 2
     if args.results:

@@ -5,7 +5,8 @@ mk() {
 	{
 		printf '// checks: %s\n// rfc: %s\n// level: %s\n// knobs: %s\n' "$2" "$3" "$4" "$5"
 		[ -n "$LINUX" ] && printf '// linux: %s\n' "$LINUX"
-		printf '%s\n' '`sh ../common/defaults.sh`'
+		printf '%s\n' '--tolerance_usecs=20000' '`sh ../common/defaults.sh`'
+		[ -n "$LINUX" ] && printf '%s\n' '`sh ../common/rfc-profile.sh`'
 		cat
 	} > "$1"
 }

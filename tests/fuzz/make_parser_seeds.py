@@ -12,8 +12,13 @@ SEEDS = {
                  "+0 > S. 0:0(0) ack 1 <...>\n+.1 < . 1:1(0) ack 1 win 200\n",
     "data": "+0 write(4, ..., 100) = 100\n+0 > P. 1:101(100) ack 1\n* > . 101:101(0) ack 1\n",
     "sack": "+0 < . 1:1(0) ack 1 win 300 <sack 5:10 20:30,nop,nop>\n",
-    "fastopen": "+0 > S 0:0(0) <mss 1460,FO,nop,nop>\n+0 < S. 0:0(0) ack 1 <FO 0102030405060708,exp-FO>\n",
-    "raw_option": "+0 < . 1:1(0) ack 1 <kind 30 length 4 0a0b,md5 000102030405060708090a0b0c0d0e0f>\n",
+    "fastopen": "+0 > S 0:0(0) <mss 1460,FO,nop,nop>\n+0 < S. 0:0(0) ack 1 <FO 0102030405060708,exp-FO,nop,nop>\n",
+    "raw_option": "+0 < . 1:1(0) ack 1 <kind 30 length 4 0a0b,md5 000102030405060708090a0b0c0d0e0f,nop,nop>\n",
+    "icmp_numbers": "+0 < icmp 3 4 mtu 1200 [1:1(0)]\n+0 < icmp unreachable 0x3 [...]\n+0 < icmp 11\n1 close(3) = 0\n",
+    "encap_defaults": "+0 < IPV4 1.2.3.4 > 5.6.7.8: GRE ...: MPLS ...: . 1:1(0) ack 1\n"
+                      "+0 < IPV4 1.2.3.4 > 5.6.7.8: GRE checksum, key 1, seq 2, protocol 0x800: . 1:1(0) ack 1\n",
+    "ifdef_defines": "#ifdef FreeBSD\n--define=FD=9\n#else\n--define=FD=3\n#endif\n#ifndef FD\n0 x(1) = 0\n#endif\n"
+                     "0 close(FD) = 0\n",
     "ecn": "+0 < [ect0] (tos 0x2) SEW 0:0(0) win 10\n+0 > [ce] (ttl 64) . 1:1(0) ack 1\n",
     "icmp": "+0 < icmp unreachable port_unreachable [1:1(0)]\n+0 < icmp unreachable frag_needed mtu 1200 [0:100(100)]\n"
             "+0 < icmp unreachable CODE\n",

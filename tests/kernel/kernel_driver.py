@@ -289,7 +289,24 @@ def scenario_epipe(t, report):
     report["alive"] = True
 
 
-SCENARIOS = {"epipe": scenario_epipe, "session": scenario_session, "command_sysctl":
+def scenario_sent_time(t, report):
+    """A SYN-ACK left unread for 50 ms: vwire_sent_time gives when Linux
+    sent it, not when it was read."""
+    lfd = t.socket(socket.AF_INET, socket.SOCK_STREAM, 0)
+    t.bind_listen(lfd, LOCAL, 8080)
+    f = t.so.vwire_sent_time
+    f.argtypes, f.restype = [ctypes.c_void_p], ctypes.c_int64
+    t.send_pkt(tcp4(REMOTE, LOCAL, 50000, 8080, 1000, 0, SYN,
+                    opts=bytes([2, 4, 0x05, 0xb4])))
+    time.sleep(0.05)
+    p = t.recv_pkt()
+    read_at = int(time.time() * 1e6)
+    check(p is not None and parse4(p)["flags"] == SYN | ACK, "no SYN-ACK")
+    sent = f(t.ud)
+    report["sent_before_read_usecs"] = read_at - sent if sent >= 0 else None
+
+
+SCENARIOS = {"epipe": scenario_epipe, "sent_time": scenario_sent_time, "session": scenario_session, "command_sysctl":
              scenario_command_sysctl, "quiet_v6": scenario_quiet_v6,
              "lazy": scenario_lazy}
 

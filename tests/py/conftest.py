@@ -15,6 +15,27 @@ if not LIB.is_absolute():
     LIB = ROOT / LIB
 VWIRE = BIN / "vwire"
 CORPUS = ROOT.parent / "shared" / "corpus" / "google-packetdrill"
+FAKE_TARGET = BUILD / "tests" / "libfake-target.so"
+RUNLOOP = ROOT / "tests" / "runloop"
+
+# How most scripts start: socket 3 listening on the default address.
+LISTENER = """0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3
++0 setsockopt(3, SOL_SOCKET, SO_REUSEADDR, [1], 4) = 0
++0 bind(3, ..., ...) = 0
++0 listen(3, 1) = 0
+"""
+
+
+def fake_handshake(tmp_path):
+    """The run loop's handshake script and the fake target's scenario for
+    it, copied into tmp_path (tests may edit them): (script, scenario)."""
+    if not FAKE_TARGET.exists():
+        pytest.fail(f"{FAKE_TARGET} is not built: run make")
+    script = tmp_path / "t.pkt"
+    script.write_text((RUNLOOP / "handshake.pkt").read_text())
+    fake = tmp_path / "t.fake"
+    fake.write_text((RUNLOOP / "handshake.fake").read_text())
+    return script, fake
 
 
 @pytest.fixture(scope="session")

@@ -21,6 +21,20 @@ def run(vwire, *args, timeout=60, cwd=None):
                           text=True, timeout=timeout, cwd=cwd)
 
 
+def printed(vwire, *args):
+    """--print's lines for a script that must parse."""
+    r = run(vwire, "--print", *args)
+    assert r.returncode == 0, r.stderr
+    return r.stdout.splitlines()
+
+
+def dry_run_error(vwire, *args):
+    """What --dry_run says of a script that must not parse (exit 2)."""
+    r = run(vwire, "--dry_run", *args)
+    assert r.returncode == 2, r.stderr
+    return r.stderr.strip()
+
+
 def test_corpus_dry_run_ipv4(vwire, corpus):
     scripts = corpus_scripts(corpus)
     assert len(scripts) == 167
@@ -265,6 +279,95 @@ def test_in_script_define(vwire, tmp_path):
     r = run(vwire, "--dry_run", script, other)
     assert r.returncode == 2
     assert r.stderr.strip() == f"{other}:1:9: unknown symbolic constant 'FD'"
+
+
+def test_in_script_define_inside_an_inactive_block_does_not_apply(vwire, tmp_path):
+    script = tmp_path / "blocks.pkt"
+    script.write_text("#ifdef FreeBSD\n--define=FD=9\n#else\n--define=FD=3\n#endif\n"
+                      "0 close(FD) = 0\n")
+    assert printed(vwire, script)[-1] == "0.000000 close(3) = 0"
+    assert printed(vwire, "-D", "FreeBSD", script)[-1] == "0.000000 close(9) = 0"
+    # A define hidden by a block is not defined at all.
+    hidden = tmp_path / "hidden.pkt"
+    hidden.write_text("#ifdef FreeBSD\n--define=FD=9\n#endif\n0 close(FD) = 0\n")
+    assert dry_run_error(vwire, hidden) == f"{hidden}:4:9: unknown symbolic constant 'FD'"
+
+
+def test_in_script_define_counts_for_ifdef_below_it_only(vwire, tmp_path):
+    script = tmp_path / "order.pkt"
+    # FLAG enables the block after it (which defines FD), not the one before.
+    script.write_text("#ifdef FLAG\n--define=FD=7\n#endif\n--define=FLAG\n"
+                      "#ifdef FLAG\n--define=FD=4\n#endif\n0 close(FD) = 0\n"
+                      "#ifndef FLAG\n+0 close(5) = 0\n#endif\n")
+    assert printed(vwire, script)[-1] == "0.000000 close(4) = 0"
+    # A bad #ifdef is reported with its place even before any define.
+    script.write_text("#ifdef\n--define=FD=1\n#endif\n0 close(FD) = 0\n")
+    assert dry_run_error(vwire, script) == f"{script}:1:1: expected one name after #ifdef"
+
+
+def test_freebsd_blocks_choose_the_scripts_own_defines(vwire):
+    script = FRONTEND / "freebsd-defines-in-blocks.pkt"
+    lines = printed(vwire, script)
+    assert "+0.000000 < S 0:0(0) win 65160 <mss 1400,nop,nop,sackOK>" in lines
+    assert not any("close(9)" in l for l in lines)
+    # Under FreeBSD the other block's defines apply, FBSD_ONLY among them.
+    lines = printed(vwire, "-D", "FreeBSD", script)
+    assert "+0.000000 < S 0:0(0) win 65535 <mss 1400,nop,nop,sackOK>" in lines
+    assert "+0.000000 close(9) = -1 EBADF (Bad file descriptor)" in lines
+
+
+@pytest.mark.parametrize("script", sorted(FRONTEND.glob("freebsd-*.pkt")), ids=lambda p: p.name)
+def test_freebsd_scripts_parse_on_both_platforms(vwire, script, tmp_path):
+    for platform in ((), ("-D", "FreeBSD")):
+        r = run(vwire, "--dry_run", *platform, script)
+        assert r.returncode == 0, (platform, r.stderr)
+        rc1 = run(vwire, "--print", *platform, script)
+        again = tmp_path / "again.pkt"
+        again.write_text(rc1.stdout)
+        rc2 = run(vwire, "--print", again)
+        assert rc2.returncode == 0 and rc2.stdout == rc1.stdout, (platform, rc2.stderr)
+
+
+def test_events_after_a_blocking_call_are_timed_from_its_start(vwire, tmp_path):
+    script = tmp_path / "block.pkt"
+    # The packet that wakes the read comes while it blocks: not backwards.
+    script.write_text("0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n"
+                      "0.1...0.3 read(3, ..., 5) = 5\n0.2 < P. 1:6(5) ack 1 win 100\n"
+                      "+.1...0.200 read(3, ..., 5) = 5\n+.1 < P. 6:11(5) ack 1 win 100\n")
+    r = run(vwire, "--dry_run", script)
+    assert r.returncode == 0, r.stderr
+    # A relative end counts from the previous event, not from the start.
+    script.write_text("0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n"
+                      "+.3...0.2 read(3, ..., 5) = 5\n")
+    assert dry_run_error(vwire, script) == f"{script}:2:1: blocking call ends before it starts"
+    # Before the call's start is still backwards.
+    script.write_text("0.5...0.9 close(3) = 0\n0.4 close(4) = 0\n")
+    assert f"{script}:2:1: time goes backwards" in dry_run_error(vwire, script)
+
+
+def test_icmp_numbers_parse_print_and_keep_the_next_event(vwire, tmp_path):
+    script = tmp_path / "icmp.pkt"
+    script.write_text("0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n"
+                      "+0 < icmp 0x3 04 mtu 1200 [1:1(0)]\n+0 < icmp unreachable 3\n"
+                      "+0 < icmp 3\n1 close(3) = 0\n")
+    # A number on the ICMP type's line is its code; on the next line, a time.
+    assert printed(vwire, script)[1:] == ["+0.000000 < icmp 3 4 mtu 1200 [1:1(0)]",
+                                         "+0.000000 < icmp unreachable 3",
+                                         "+0.000000 < icmp 3", "1.000000 close(3) = 0"]
+
+
+def test_flag_set_result_is_compared_as_its_or(vwire, tmp_path):
+    script = tmp_path / "flags.pkt"
+    text = ("0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n"
+            "+0 fcntl(3, F_SETFL, O_RDWR|O_NONBLOCK) = 0\n"
+            "+0 fcntl(3, F_GETFL) = O_RDWR|O_NONBLOCK\n")
+    script.write_text(text)
+    assert printed(vwire, script)[-1] == "+0.000000 fcntl(3, F_GETFL) = O_RDWR|O_NONBLOCK"
+    assert run(vwire, script).returncode == 0
+    script.write_text(text.replace("= O_RDWR|O_NONBLOCK", "= O_RDWR|O_APPEND"))
+    r = run(vwire, script)
+    assert r.returncode == 1
+    assert f"{script}:3: runtime error in fcntl call: Expected result 1026 but got 2050" in r.stderr
 
 
 DOCUMENTED_OPTIONS = ("ip_version", "local_ip", "remote_ip", "gateway_ip", "netmask_ip", "bind_port",

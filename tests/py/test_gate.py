@@ -2,6 +2,7 @@
 from broken ones, improvements are listed, --update writes a new baseline."""
 import json
 
+from conftest import BUILD, ROOT
 from vwire_suite_testlib import load, run_suite, script
 from vwire_suite import gate
 
@@ -22,6 +23,15 @@ def make_suite(root):
 BASELINE = {"s/steady.pkt[ipv4]": "pass", "s/broken.pkt[ipv4]": "pass",
             "s/flaky.pkt[ipv4]": "pass", "s/better.pkt[ipv4]": "fail",
             "s/gone.pkt[ipv4]": "pass"}
+
+
+def suite_run_and_baseline(tmp_path, *run_flags):
+    """make_suite's suite run once, BASELINE written beside it: the
+    baseline's path and the run's results.json."""
+    make_suite(tmp_path / "s")
+    base = baseline_file(tmp_path / "baseline.json", BASELINE)
+    run_suite("run", tmp_path / "s", "--report", tmp_path / "out", *run_flags)
+    return base, tmp_path / "out" / "results.json"
 
 
 def test_gate_with_rerun_names_broken_flaky_and_improved(tmp_path):
@@ -94,12 +104,10 @@ def test_run_with_baseline_reruns_and_fails_on_a_broken_script(tmp_path):
 
 
 def test_update_writes_the_new_baseline(tmp_path):
-    make_suite(tmp_path / "s")
-    base = baseline_file(tmp_path / "baseline.json", BASELINE)
-    run_suite("run", tmp_path / "s", "--report", tmp_path / "out")
-    results = tmp_path / "out" / "results.json"
+    base, results = suite_run_and_baseline(tmp_path)
     new = tmp_path / "new-baseline.json"
-    done = run_suite("gate", "--baseline", base, results, "--rerun", "--update", "--output", new)
+    done = run_suite("gate", "--baseline", base, results, "--rerun", "--update", "--lower",
+                     "--output", new)
     assert done.returncode == 0, done.stdout + done.stderr
     written = load(new)
     assert written["format"] == "vwire-baseline/1"
@@ -113,6 +121,77 @@ def test_update_writes_the_new_baseline(tmp_path):
     assert again.returncode == 0, again.stdout
     assert "improved" not in again.stdout and "REGRESSION" not in again.stdout
     assert load(base)["scripts"] == BASELINE
+
+
+def test_update_raises_without_lowering_unless_told(tmp_path):
+    base, results = suite_run_and_baseline(tmp_path, "--no-html")
+    done = run_suite("gate", "--baseline", base, results, "--rerun", "--update")
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "1 regressions are still expected to pass" in done.stdout
+    written = load(base)["scripts"]
+    assert written["s/better.pkt[ipv4]"] == "pass"        # raised
+    assert written["s/broken.pkt[ipv4]"] == "pass"        # not lowered
+    again = run_suite("gate", "--baseline", base, results, "--rerun")
+    assert again.returncode == 1 and "s/broken.pkt[ipv4]" in again.stdout.split("REGRESSION, broken")[1]
+    done = run_suite("gate", "--baseline", base, results, "--lower")
+    assert done.returncode == 2 and "--lower goes with --update" in done.stderr
+
+
+def test_update_with_prune_drops_scripts_the_run_did_not_cover(tmp_path):
+    base, results = suite_run_and_baseline(tmp_path, "--no-html")
+    done = run_suite("gate", "--baseline", base, results, "--update", "--prune", "--lower")
+    assert done.returncode == 0, done.stdout + done.stderr
+    scripts = load(base)["scripts"]
+    assert "s/gone.pkt[ipv4]" not in scripts
+    assert set(scripts) == {e["id"] for e in load(results)["scripts"]}
+    # --prune alone would silently do nothing: it is a usage error.
+    done = run_suite("gate", "--baseline", base, results, "--prune")
+    assert done.returncode == 2 and "--prune goes with --update" in done.stderr
+
+
+def test_gate_report_shows_what_the_rerun_found(tmp_path):
+    base, results = suite_run_and_baseline(tmp_path, "--no-html")
+    done = run_suite("gate", "--baseline", base, results, "--rerun", "--report", tmp_path / "html")
+    assert done.returncode == 1, done.stdout + done.stderr
+    against = (tmp_path / "html" / "index.html").read_text().split('id="baseline"')[1]
+    against = against.split("</section>")[0]
+    assert '<span class="badge fail">failed</span>' in against
+    assert "1 broken" in against and "0 regressions not rerun" in against
+    assert "1 flaky" in against and "1 improved" in against
+    assert (tmp_path / "html" / "junit.xml").is_file()
+
+
+def test_update_makes_the_first_baseline(tmp_path):
+    make_suite(tmp_path / "s")
+    run_suite("run", tmp_path / "s", "--report", tmp_path / "out", "--no-html")
+    results = tmp_path / "out" / "results.json"
+    first = tmp_path / "ci" / "first.json"
+    first.parent.mkdir()
+    done = run_suite("gate", "--baseline", first, results, "--update")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert load(first)["scripts"] == {e["id"]: e["verdict"] for e in load(results)["scripts"]}
+    # Only --update may start from nothing: gating on a missing file is an error.
+    done = run_suite("gate", "--baseline", tmp_path / "ci" / "none.json", results)
+    assert done.returncode == 2 and "none.json" in done.stderr
+
+
+def test_suites_pass_the_committed_baseline(vwire):
+    """What `make test` gates on: suites/ against the built interpreter and
+    ci/baseline.json, exactly as CI runs it. The report stays under the
+    build folder for a person to read when this fails."""
+    out = BUILD / "gate-report"
+    done = run_suite("run", ROOT / "suites", "--vwire", vwire,
+                     "--baseline", ROOT / "ci" / "baseline.json", "--report", out,
+                     timeout=1200)
+    gate_text = done.stdout[done.stdout.find("reports: "):]
+    assert done.returncode == 0, gate_text + done.stderr
+    assert gate_text.rstrip().endswith("gate: passed")
+    assert "REGRESSION" not in gate_text
+    # Every committed verdict is for a script that exists: a stale baseline
+    # hides nothing.
+    assert "missing: in the baseline" not in gate_text, (
+        gate_text + "\nrefresh it: bin/vwire-suite gate --baseline ci/baseline.json "
+        f"{out}/results.json --update --prune")
 
 
 def test_bad_baselines_and_results_are_usage_errors(tmp_path):

@@ -76,6 +76,20 @@ def test_missing_option_is_named(lwip_so):
     assert "errno 92 (Protocol not available)" in proc.stderr
 
 
+def test_unsupported_calls_get_linux_errnos_and_notes(lwip_so):
+    """TCP_FASTOPEN, TCP_INFO, SO_ZEROCOPY, MSG_ZEROCOPY, MSG_FASTOPEN and
+    epoll on lwIP: each fails with the errno Linux gives for an unsupported
+    option, flag or call (the script checks them), never a crash, the
+    connection still works after them, and each is named on stderr."""
+    proc = run("lacks-unsupported-calls.pkt")
+    assert proc.returncode == 0, proc.stderr
+    for what in ("TCP_FASTOPEN: setsockopt fails with ENOPROTOOPT",
+                 "TCP_INFO: getsockopt fails with ENOPROTOOPT",
+                 "SO_ZEROCOPY: setsockopt fails with ENOPROTOOPT",
+                 "MSG_ZEROCOPY", "TCP Fast Open (MSG_FASTOPEN)", "epoll"):
+        assert f"vwire-lwip: lwIP lacks {what}\n" in proc.stderr, what
+
+
 def test_known_rfc_departure_fails_with_its_reason(lwip_so):
     """Known to fail: lwIP sets ACK on every RST, where RFC 9293 3.10.7.1
     asks for <SEQ=SEG.ACK><CTL=RST> in answer to an ACK."""
@@ -157,3 +171,103 @@ def test_shipped_classification_is_well_formed():
     assert len(known) > 50
     for path in known:
         assert (ROOT / path).is_file(), path
+
+
+# ---- the corpus table (suites/tools/lwip_corpus_table.py) ---------------
+
+CORPUS_TABLE = ROOT / "suites" / "tools" / "lwip_corpus_table.py"
+CORPUS = ROOT.parent / "shared" / "corpus" / "google-packetdrill"
+
+
+def _corpus_tool():
+    sys.path.insert(0, str(CORPUS_TABLE.parent))
+    try:
+        import lwip_corpus_table
+    finally:
+        sys.path.pop(0)
+    return lwip_corpus_table
+
+
+def _failed(text, expected=""):
+    return {"verdict": "fail", "error_text": text, "failure": {"expected": expected}}
+
+
+SYN_ACK = ("x.pkt:13: error handling packet: live packet field ipv4_total_length: "
+           "expected: 52 (0x34) vs actual: 48 (0x30)\n"
+           "script packet: 0.000000 S. 0:0(0) ack 1 <mss 1460,nop,nop,sackOK,nop,wscale 8>\n"
+           "actual packet: 0.000000 S. 0:0(0) ack 1 win 65535 <mss 1460,nop,wscale 1>\n")
+
+
+def test_corpus_failures_are_classed_by_pattern():
+    tool = _corpus_tool()
+    classes = tool.load_classes(tool.CLASSES)
+    assert tool.classify(_failed(SYN_ACK), "", classes) == ("sack-timestamps", "lacks", "sackOK")
+    option = _failed("x.pkt:9: runtime error in setsockopt call: Expected result 0 but got -1 "
+                     "with errno 92 (Protocol not available)",
+                     "+0.000000 setsockopt(3, SOL_TCP, TCP_FASTOPEN_CONNECT, [1], 4) = 0")
+    assert tool.classify(option, "", classes) == ("socket-option", "lacks",
+                                                   "TCP_FASTOPEN_CONNECT")
+    # A script that says how it fails is "expected", whatever the classes say.
+    own = "// Failure: runtime error in setsockopt call: Expected result 0\n"
+    assert tool.classify(option, own, classes)[:2] == ("script-expects-it", "expected")
+    assert tool.classify(_failed("x.pkt:1: something new"), "", classes) is None
+
+
+def test_corpus_analysis_reports_unclassified_and_stale(tmp_path):
+    tool = _corpus_tool()
+    classes_file = tmp_path / "classes.tsv"
+    classes_file.write_text("sack\tlacks\t(?P<what>sackOK)\tno SACK\nnever\tchoice\tzzz-no-such\tunused\n")
+    classes = tool.load_classes(classes_file)
+    lwip = {"tcp/a/one.pkt": _failed(SYN_ACK), "tcp/a/two.pkt": {"verdict": "pass"},
+            "tcp/b/three.pkt": _failed("three.pkt:4: new failure")}
+    rows, uses, problems = tool.analyse(lwip, classes, tmp_path)
+    assert rows["tcp/a"] == {"scripts": 2, "lwip": 1, "kinds": {"lacks": 1}}
+    assert rows["tcp/b"]["kinds"] == {"unclassified": 1}
+    assert "unclassified failure: tcp/b/three.pkt: three.pkt:4: new failure" in problems
+    assert "stale class: never matches no lwIP failure" in problems
+    table = tool.render(rows, uses, classes, {"tcp/a": 2, "tcp/b": 0},
+                        {"tcp/a/one.pkt": "pass", "tcp/a/two.pkt": "fail"})
+    assert "| tcp/a | 2 | 1 | 2 | 1 | 1 | 0 | 0 | 0 | 0 |" in table
+    assert "| tcp/b | 1 | 0 | 0 | 0 of 0 | 0 | 0 | 0 | 0 | 1 |" in table
+    assert "| sack | lacks | 1 | sackOK (1) | no SACK |" in table
+
+
+def test_corpus_table_check_fails_on_a_stale_readme(tmp_path, monkeypatch):
+    tool = _corpus_tool()
+    corpus = tmp_path / "corpus"
+    (corpus / "gtests" / "net" / "tcp" / "a").mkdir(parents=True)
+    (corpus / "gtests" / "net" / "tcp" / "a" / "one.pkt").write_text("0 socket(...)\n")
+    (corpus / "LINUX-VERDICTS.tsv").write_text("# x\ntcp/a/one.pkt\tpass\t\n")
+    monkeypatch.setattr(tool, "run_corpus",
+                        lambda *a: {"tcp/a/one.pkt": _failed(SYN_ACK)})
+    classes = tmp_path / "classes.tsv"
+    classes.write_text("sack\tlacks\tsackOK\tno SACK\n")
+    readme = tmp_path / "README.md"
+    readme.write_text(f"# t\n{tool.BEGIN}\n{tool.END}\nafter\n")
+    argv = ["--readme", str(readme), "--classes", str(classes), "--corpus", str(corpus)]
+    assert tool.main(argv) == 0
+    written = readme.read_text()
+    assert "| tcp/a | 1 | 0 | 0 | 1 | 1 | 0 | 0 | 0 | 0 |" in written
+    assert written.endswith(f"{tool.END}\nafter\n")
+    assert tool.main(argv + ["--check"]) == 0
+    readme.write_text(written.replace("| tcp/a | 1 | 0 |", "| tcp/a | 1 | 1 |"))
+    assert tool.main(argv + ["--check"]) == 1
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason="the shared corpus is not there")
+def test_readme_corpus_table_is_current(lwip_so):
+    """The README's table against a fresh lwIP run of the corpus (a few
+    seconds, virtual time): fails when it is stale or a failure has no class."""
+    proc = subprocess.run(["/usr/bin/python3", str(CORPUS_TABLE), "--readme",
+                           str(ROOT / "README.md"), "--check", "--vwire", str(VWIRE)],
+                          capture_output=True, text=True, timeout=300, check=False)
+    assert proc.returncode == 0, proc.stderr
+
+
+def test_suite_failures_are_all_classified(lwip_so):
+    """A fresh lwIP run of suites/ (virtual time, a few seconds): every
+    failure has an entry in KNOWN-DIFFERENCES.tsv whose evidence matches,
+    and no entry is stale."""
+    proc = subprocess.run(["/usr/bin/python3", str(TABLE), "--check"],
+                          capture_output=True, text=True, timeout=300, check=False)
+    assert proc.returncode == 0, proc.stderr

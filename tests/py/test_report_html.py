@@ -58,15 +58,25 @@ def test_pages_fetch_nothing(report):
     for page in [report / "index.html", *(report / "scripts").glob("*.html")]:
         text = page.read_text()
         assert not re.search(r'(src|href)="(https?:)?//', text), page
+        assert not re.search(r'url\(\s*["\']?(https?:)?//', text), page
+        # The one absolute URL allowed is the SVG namespace, which is a name.
+        assert set(re.findall(r'https?://[^"\s)]*', text)) <= {"http://www.w3.org/2000/svg"}, page
         assert "<link" not in text and "<script" not in text and "@import" not in text
         assert "<style>" in text
 
 
 def test_field_diff_marks_only_what_differs():
     left, right = html.field_diff("F. 1:1(0) ack 2", "F. 1:1(0) ack 3 win 257")
-    assert left == [("F.", False), ("1:1(0)", False), ("ack", False), ("2", True)]
-    assert right == [("F.", False), ("1:1(0)", False), ("ack", False), ("3", True),
-                     ("win", True), ("257", True)]
+    assert left == [("F.", ""), ("1:1(0)", ""), ("ack", ""), ("2", "diff")]
+    # The window the script leaves out is extra, not a difference.
+    assert right == [("F.", ""), ("1:1(0)", ""), ("ack", ""), ("3", "diff"),
+                     ("win", "extra"), ("257", "extra")]
+    left, right = html.field_diff("close(4) = 0", "close(4) = -1 EBADF")
+    assert left == [("close(4)", ""), ("=", ""), ("0", "diff")]
+    assert right == [("close(4)", ""), ("=", ""), ("-1", "diff"), ("EBADF", "diff")]
+    _, right = html.field_diff("S. 0:0(0) ack 1", "S. 0:0(0) ack 1 win 64240 <mss 1460,nop,wscale 7>")
+    assert [mark for _, mark in right] == ["", "", "", "", "extra", "extra", "extra", "extra",
+                                           "extra"]
 
 
 def test_packet_field_rows_ignore_fields_the_script_leaves_out():
@@ -126,3 +136,38 @@ def test_event_texts_that_start_with_their_time():
     by_name = {r["name"]: r for r in rows}
     assert by_name["time"]["differs"] and by_name["flags"]["expected"] == "F."
     assert not by_name["flags"]["differs"] and not by_name["ack"]["differs"]
+
+
+def _event(line, kind, text, usecs, direction=None):
+    return {"line": line, "type": kind, "direction": direction, "script_text": text,
+            "actual_text": text, "fields": None, "expected_usecs": usecs,
+            "actual_usecs": usecs, "status": "ok"}
+
+
+def test_state_tags_follow_the_event_that_caused_them_at_the_same_instant():
+    events = [
+        _event(1, "syscall", "socket(..., SOCK_STREAM, IPPROTO_TCP) = 3", 0),
+        _event(2, "syscall", "listen(3, 1) = 0", 0),
+        _event(3, "packet", "S 0:0(0) win 32792", 0, "inbound"),
+        _event(4, "packet", "S. 0:0(0) ack 1", 0, "outbound"),
+        _event(5, "packet", ". 1:1(0) ack 1 win 257", 100_000, "inbound"),
+        _event(6, "syscall", "accept(3, ..., ...) = 4", 100_000),
+        _event(7, "syscall", "close(4) = 0", 100_000),
+        _event(8, "packet", "F. 1:1(0) ack 1", 100_000, "outbound"),
+        _event(9, "packet", "F. 1:1(0) ack 2 win 257", 200_000, "inbound"),
+        _event(10, "packet", ". 2:2(0) ack 2", 200_000, "outbound"),
+        _event(11, "syscall", "close(3) = 0", 61_200_000)]
+    conn, listener = "192.0.2.1:40000>192.168.0.1:8080", "0.0.0.0:0>192.168.0.1:8080"
+    changes = [(0, listener, "LISTEN"), (0, conn, "SYN_RECV"), (100_000, conn, "ESTABLISHED"),
+               (100_000, conn, "FIN_WAIT1"), (200_000, conn, "FIN_WAIT2"),
+               (200_000, conn, "TIME_WAIT"), (60_200_000, conn, "CLOSE"),
+               (61_200_000, listener, "CLOSE")]
+    states = [{"usecs": t, "conn": c, "from": "?", "to": to} for t, c, to in changes]
+    rows = ladder.layout({"events": events, "states": states})["rows"]
+    order = [r["text"] if r["kind"] == "state" else r["line"] for r in rows]
+    assert order == [1, 2, "LISTEN", 3, "SYN_RECV", 4, 5, "ESTABLISHED", 6, 7, "FIN_WAIT1", 8,
+                     9, "FIN_WAIT2", "TIME_WAIT", 10, "CLOSE", 11, "CLOSE"]
+    # Without a cause at its instant a state goes after that instant's events.
+    rows = ladder.layout({"events": events[:4], "states": [
+        {"usecs": 0, "conn": conn, "from": "?", "to": "SOMETHING_ELSE"}]})["rows"]
+    assert [r["kind"] for r in rows] == ["note", "note", "arrow", "arrow", "state"]

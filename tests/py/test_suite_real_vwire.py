@@ -3,28 +3,18 @@ JSON the interpreter writes must meet the schema the reports rely on.
 Skipped while bin/vwire cannot run scripts yet."""
 import pytest
 
-from vwire_suite_testlib import ROOT, load, run_suite, script
+from vwire_suite_testlib import REAL_HANDSHAKE, ROOT, load, run_suite, script
 
 VWIRE = ROOT / "bin" / "vwire"
 
-HANDSHAKE = """\
-0   socket(..., SOCK_STREAM, IPPROTO_TCP) = 3
-+0  setsockopt(3, SOL_SOCKET, SO_REUSEADDR, [1], 4) = 0
-+0  bind(3, ..., ...) = 0
-+0  listen(3, 1) = 0
-+0  < S 0:0(0) win 32792 <mss 1000,sackOK,nop,nop,nop,wscale 7>
-+0  > S. 0:0(0) ack 1 <...>
-+.1 < . 1:1(0) ack 1 win 257
-+0  accept(3, ..., ...) = 4
-"""
 # The same, expecting an acknowledgment number no stack sends (line 6).
-WRONG_ACK = HANDSHAKE.replace("> S. 0:0(0) ack 1 <...>", "> S. 0:0(0) ack 77 <...>")
+WRONG_ACK = REAL_HANDSHAKE.replace("> S. 0:0(0) ack 1 <...>", "> S. 0:0(0) ack 77 <...>")
 
 
 def test_real_results_meet_the_schema(tmp_path):
     if not VWIRE.exists():
         pytest.skip("bin/vwire is not built")
-    script(tmp_path / "s", "handshake.pkt", body=HANDSHAKE)
+    script(tmp_path / "s", "handshake.pkt", body=REAL_HANDSHAKE)
     script(tmp_path / "s", "wrong-ack.pkt", body=WRONG_ACK)
     done = run_suite("run", tmp_path / "s", "--vwire", VWIRE, "--report", tmp_path / "out",
                      "--timeout", "30", timeout=120)

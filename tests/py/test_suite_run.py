@@ -1,8 +1,14 @@
 """Running: parallelism, time limits, crashes, broken results, exit codes."""
 import os
+import pty
+import signal
+import subprocess
 import time
 
-from vwire_suite_testlib import load, run_suite, script, verdicts, without_timing
+import pytest
+
+from vwire_suite_testlib import (FAKE, PYTHON, SUITE, load, run_suite, script, verdicts,
+                                 without_timing)
 
 
 def test_all_pass_exits_0_and_writes_every_report(tmp_path):
@@ -144,3 +150,68 @@ def test_progress_bar_on_a_terminal_plain_lines_otherwise():
     plain = io.StringIO()
     Progress(1, stream=plain, tty=False).done(entry)
     assert plain.getvalue() == "[1/1] FAIL  s/a.pkt[ipv4]  1 ms  (timeout after 1 s)\n"
+
+
+def test_default_jobs_is_every_core(tmp_path):
+    cores = len(os.sched_getaffinity(0))
+    if cores < 2:
+        pytest.skip("one core: nothing runs side by side")
+    for n in range(cores):
+        script(tmp_path / "s", f"sleep{n}.pkt", "sleep=1")
+    done = run_suite("run", tmp_path / "s", "--report", tmp_path / "out", "--no-html")
+    assert done.returncode == 0, done.stdout + done.stderr
+    results = load(tmp_path / "out" / "results.json")
+    alone = sum(e["duration_usecs"] for e in results["scripts"])
+    # All of them at once: the run takes about one script's time, not the sum.
+    assert results["wall_usecs"] < alone * 0.75, (results["wall_usecs"], alone)
+
+
+def test_a_terminal_gets_the_live_bar(tmp_path):
+    script(tmp_path / "s", "a.pkt")
+    script(tmp_path / "s", "b.pkt", "fail line=3")
+    primary, secondary = pty.openpty()
+    try:
+        proc = subprocess.run([PYTHON, str(SUITE), "run", str(tmp_path / "s"), "--vwire", str(FAKE),
+                               "--report", str(tmp_path / "out")],
+                              stdout=secondary, stderr=subprocess.PIPE, timeout=60)
+        os.close(secondary)
+        secondary = None
+        chunks = []
+        while True:
+            try:
+                chunk = os.read(primary, 65536)
+            except OSError:          # EIO: the other side is closed and drained
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+    finally:
+        if secondary is not None:
+            os.close(secondary)
+        os.close(primary)
+    text = b"".join(chunks).decode()
+    assert proc.returncode == 1
+    # The bar redraws one line in place (\r), then the table follows.
+    assert "\r[" in text and "2/2 1 not passing" in text
+    assert "[1/2] PASS" not in text and "total" in text
+
+
+def test_interrupting_a_run_kills_its_scripts(tmp_path):
+    script(tmp_path / "s", "hang.pkt", "hang")
+    pids_file = tmp_path / "s" / ".hang.pids"
+    proc = subprocess.Popen([PYTHON, str(SUITE), "run", str(tmp_path / "s"), "--vwire", str(FAKE),
+                             "--report", str(tmp_path / "out")],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 20
+        while not (pids_file.exists() and len(pids_file.read_text().split()) == 2):
+            assert time.monotonic() < deadline and proc.poll() is None, "the script never started"
+            time.sleep(0.05)
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=15)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 130 and "interrupted" in err
+    for pid in pids_file.read_text().split():
+        assert not os.path.exists(f"/proc/{pid}") or "Z" in _state(pid), pid

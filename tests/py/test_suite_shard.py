@@ -48,7 +48,7 @@ def test_shards_merge_into_the_unsharded_run(tmp_path):
         shard_files.append(out / "results.json")
     assert set.union(*seen) == {e["id"] for e in full["scripts"]}
     assert sum(map(len, seen)) == len(full["scripts"])
-    done = run_suite("merge", *shard_files, "-o", tmp_path / "merged.json")
+    done = run_suite("merge", *shard_files, "--complete", "-o", tmp_path / "merged.json")
     assert done.returncode == 0, done.stderr
     merged = load(tmp_path / "merged.json")
     assert merged["shards_merged"] == 3
@@ -74,3 +74,23 @@ def test_overlapping_inputs_do_not_merge(tmp_path):
     assert done.returncode == 2
     assert "overlap" in done.stderr
     assert not (tmp_path / "merged.json").exists()
+
+
+def test_complete_merge_refuses_a_missing_shard(tmp_path):
+    make_tree(tmp_path / "s")
+    files = {}
+    for split in ("1/3", "3/3", "1/2"):
+        out = tmp_path / split.replace("/", "of")
+        run_suite("run", tmp_path / "s", "--shard", split, "--report", out, "--no-html")
+        files[split] = out / "results.json"
+    run_suite("run", tmp_path / "s", "--report", tmp_path / "all", "--no-html")
+    merged = tmp_path / "merged.json"
+    for inputs, complaint in (((files["1/3"], files["3/3"]), "shard 2/3 is missing"),
+                              ((files["1/3"], files["1/2"]), "different splits"),
+                              ((tmp_path / "all" / "results.json",), "not a shard")):
+        done = run_suite("merge", *inputs, "--complete", "-o", merged)
+        assert done.returncode == 2 and complaint in done.stderr, (inputs, done.stderr)
+        assert not merged.exists()
+    # Without --complete the same two shards merge (a partial rerun, say).
+    done = run_suite("merge", files["1/3"], files["3/3"], "-o", merged)
+    assert done.returncode == 0, done.stderr

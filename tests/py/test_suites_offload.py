@@ -7,16 +7,12 @@ import subprocess
 
 import pytest
 
-from conftest import VWIRE
+from conftest import LISTENER, VWIRE
 
 # The built-in stack sends the 4000 bytes the window allows as one 4000-byte
 # segment (as Linux does to a TSO device); the script expects four MSS-sized
 # pieces, the last with PSH.
-PIECES = """\
-0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3
-+0 setsockopt(3, SOL_SOCKET, SO_REUSEADDR, [1], 4) = 0
-+0 bind(3, ..., ...) = 0
-+0 listen(3, 1) = 0
+PIECES = LISTENER + """\
 +0 < S 0:0(0) win 4000 <mss 1000>
 +0 > S. 0:0(0) ack 1 <...>
 +.1 < . 1:1(0) ack 1 win 4000

@@ -25,6 +25,18 @@ BODY = """\
 +0  > P. 1:1001(1000) ack 1
 """
 
+# A passive open as the built-in stack (the real bin/vwire) passes it.
+REAL_HANDSHAKE = """\
+0   socket(..., SOCK_STREAM, IPPROTO_TCP) = 3
++0  setsockopt(3, SOL_SOCKET, SO_REUSEADDR, [1], 4) = 0
++0  bind(3, ..., ...) = 0
++0  listen(3, 1) = 0
++0  < S 0:0(0) win 32792 <mss 1000,sackOK,nop,nop,nop,wscale 7>
++0  > S. 0:0(0) ack 1 <...>
++.1 < . 1:1(0) ack 1 win 257
++0  accept(3, ..., ...) = 4
+"""
+
 
 def script(folder, name, *directives, body=BODY):
     """Writes folder/name with the given `// fake:` directives after the body

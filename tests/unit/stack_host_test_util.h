@@ -27,6 +27,30 @@ static inline void ht_init(struct packetdrill_interface *ifc)
 	vwire_configure(ifc->userdata, &cfg);
 }
 
+/* For a cmocka setup: a new instance, kept in *state too. */
+static inline struct packetdrill_interface *ht_new(void **state)
+{
+	struct packetdrill_interface *ifc = calloc(1, sizeof(*ifc));
+	if (ifc)
+		ht_init(ifc);
+	*state = ifc;
+	return ifc;
+}
+
+static inline int ht_setup(void **state)
+{
+	return ht_new(state) ? 0 : -1;
+}
+
+/* The cmocka teardown for ht_new's instance. */
+static inline int ht_teardown(void **state)
+{
+	struct packetdrill_interface *ifc = *state;
+	ifc->free(ifc->userdata);
+	free(ifc);
+	return 0;
+}
+
 static inline uint16_t ht_csum(const uint8_t *p, size_t n)
 {
 	uint32_t s = 0;
@@ -63,6 +87,34 @@ static inline int ht_send(struct packetdrill_interface *ifc, const struct tseg *
 	size_t n = tu_build(seg, s, &src, &dst);
 	size_t len = ht_ipv4(pkt, IPPROTO_TCP, HT_REMOTE, HT_LOCAL, seg, n);
 	return ifc->netdev_send(ifc->userdata, pkt, len);
+}
+
+/* A remote server's SYN-ACK (sequence seq, acking ack) to our client
+ * port dport: MSS 1460 and, when ck is given, its Fast Open cookie. */
+static inline int ht_send_fastopen_synack(struct packetdrill_interface *ifc, uint16_t dport,
+					  uint32_t seq, uint32_t ack,
+					  const struct tcp_fastopen_cookie *ck)
+{
+	uint8_t seg[100], pkt[200];
+	memset(seg, 0, sizeof(seg));
+	uint8_t *o = seg + 20;
+	size_t ol = 0;
+	o[ol++] = TCPOPT_MSS; o[ol++] = 4; o[ol++] = 1460 >> 8; o[ol++] = 1460 & 0xff;
+	if (ck)
+		ol += tcp_fastopen_put_option(o + ol, 40 - ol, ck);
+	while (ol % 4)
+		o[ol++] = TCPOPT_NOP;
+	tu_put16(seg, HT_PORT);
+	tu_put16(seg + 2, dport);
+	tu_put32(seg + 4, seq);
+	tu_put32(seg + 8, ack);
+	seg[12] = (uint8_t)(((20 + ol) / 4) << 4);
+	seg[13] = TH_SYN | TH_ACK;
+	tu_put16(seg + 14, 65535);
+	struct vs_addr src = tu_v4(HT_REMOTE), me = tu_v4(HT_LOCAL);
+	tu_put16(seg + 16, tcp_checksum(&src, &me, seg, 20 + ol));
+	size_t n = ht_ipv4(pkt, IPPROTO_TCP, HT_REMOTE, HT_LOCAL, seg, 20 + ol);
+	return ifc->netdev_send(ifc->userdata, pkt, n);
 }
 
 /* The next TCP segment the stack sent (false if none). */

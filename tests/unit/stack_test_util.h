@@ -9,6 +9,7 @@
 #ifndef STACK_TEST_UTIL_H
 #define STACK_TEST_UTIL_H
 
+#include <errno.h>
 #include <arpa/inet.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -121,6 +122,7 @@ static inline void tu_default_knobs(struct vs_knobs *k)
  * has sent. vs must stay the first member (the host callbacks cast). */
 struct fake_pkt {
 	struct fake_pkt *next;
+	int64_t depart_us;     /* a pacing qdisc's release time; 0: at once */
 	struct vs_addr src, dst;
 	size_t len;
 	uint8_t data[];
@@ -131,16 +133,36 @@ struct fake_host {
 	int queued;
 	int wakeups;
 	int last_old_state, last_new_state, state_changes;
+	bool dev_blocked;   /* the device refuses every packet (a full qdisc) */
+	int dev_refused;    /* packets it refused */
 };
 
-void vs_ip_output(struct vstack *vs, const struct vs_addr *src, const struct vs_addr *dst,
-		  uint8_t proto, uint8_t tos, const uint8_t *l4, size_t len)
+bool vs_ip_output_blocked(const struct vstack *vs)
+{
+	return ((const struct fake_host *)vs)->dev_blocked;
+}
+
+int vs_ip_output(struct vstack *vs, const struct vs_addr *src, const struct vs_addr *dst,
+		 uint8_t proto, uint8_t tos, const uint8_t *l4, size_t len)
+{
+	return vs_ip_output_at(vs, src, dst, proto, tos, l4, len, 0);
+}
+
+/* The fake device queues at once; the departure time a pacing qdisc
+ * would hold the packet to is kept with it. */
+int vs_ip_output_at(struct vstack *vs, const struct vs_addr *src, const struct vs_addr *dst,
+		    uint8_t proto, uint8_t tos, const uint8_t *l4, size_t len, int64_t depart_us)
 {
 	struct fake_host *h = (struct fake_host *)vs;
+	if (h->dev_blocked) {
+		h->dev_refused++;
+		return -ENOBUFS;
+	}
 	struct fake_pkt *p = malloc(sizeof(*p) + len);
 	if (!p)
-		return;
+		return -ENOMEM;
 	p->next = NULL;
+	p->depart_us = depart_us;
 	p->src = *src;
 	p->dst = *dst;
 	p->len = len;
@@ -151,6 +173,7 @@ void vs_ip_output(struct vstack *vs, const struct vs_addr *src, const struct vs_
 		h->head = p;
 	h->tail = p;
 	h->queued++;
+	return 0;
 }
 
 int vs_iface_mss(const struct vstack *vs, int family)

@@ -23,7 +23,7 @@ struct lexed {
 
 static void free_value(int tok, YYSTYPE *v)
 {
-	if (tok == INTEGER)
+	if (tok == INTEGER || tok == ICMP_CODE_NUM)
 		free(v->intv.text);
 	else if (tok == STRING)
 		free(v->strv.bytes);
@@ -53,7 +53,7 @@ static void lex(const char *text, struct lexed *out)
 		out->tok[i] = tok;
 		out->line[i] = loc.first_line;
 		out->col[i] = loc.first_column;
-		if (tok == INTEGER) {
+		if (tok == INTEGER || tok == ICMP_CODE_NUM) {
 			out->num[i] = v.intv.num;
 			snprintf(out->text[i], sizeof(out->text[i]), "%s", v.intv.text);
 		} else if (tok == STRING) {
@@ -71,6 +71,24 @@ static void lex(const char *text, struct lexed *out)
 	vw_yy_delete_buffer(buf, scanner);
 	vw_yylex_destroy(scanner);
 	free(ctx.buf);
+}
+
+/* A number after an ICMP type is its code only on the type's own line. */
+static void test_icmp_code_number(void **state)
+{
+	(void)state;
+	struct lexed l;
+	lex("+0 < icmp unreachable 0x4 mtu 9\n+0 < icmp 3\n4 close", &l);
+	assert_int_equal(l.tok[4], WORD);
+	assert_int_equal(l.tok[5], ICMP_CODE_NUM);
+	assert_int_equal(l.num[5], 4);
+	assert_int_equal(l.tok[7], INTEGER); /* mtu's value */
+	assert_int_equal(l.tok[12], INTEGER); /* the type */
+	assert_int_equal(l.tok[13], INTEGER); /* the next event's time */
+	assert_int_equal(l.line[13], 3);
+	lex("+0 < icmp 3 port_unreachable 4", &l);
+	assert_int_equal(l.tok[5], WORD);
+	assert_int_equal(l.tok[6], INTEGER); /* a code is there already */
 }
 
 static void test_times_and_ellipsis(void **state)
@@ -189,6 +207,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_times_and_ellipsis),
+		cmocka_unit_test(test_icmp_code_number),
 		cmocka_unit_test(test_packet_tokens),
 		cmocka_unit_test(test_numbers),
 		cmocka_unit_test(test_errno_text),

@@ -277,9 +277,47 @@ static bool options_equal(const struct tcp_options *a, const struct tcp_options 
 			    (x->u.cookie.len && memcmp(x->u.cookie.bytes, y->u.cookie.bytes, x->u.cookie.len)))
 				return false;
 			break;
+		case OPT_MD5:
+			if (x->u.md5.len != y->u.md5.len || (x->u.md5.len && memcmp(x->u.md5.bytes, y->u.md5.bytes, x->u.md5.len)))
+				return false;
+			break;
+		case OPT_GENERIC:
+			if (x->u.generic.kind != y->u.generic.kind || x->u.generic.length != y->u.generic.length ||
+			    x->u.generic.data_len != y->u.generic.data_len ||
+			    (x->u.generic.data_len && memcmp(x->u.generic.data, y->u.generic.data, x->u.generic.data_len)))
+				return false;
+			break;
 		default: break;
 		}
 	}
+	return true;
+}
+
+static bool encap_equal(const struct encapsulation *a, const struct encapsulation *b)
+{
+	if (a->kind != b->kind || a->label_count != b->label_count)
+		return false;
+	for (size_t i = 0; i < a->label_count; i++)
+		if (a->labels[i].label != b->labels[i].label || a->labels[i].tc != b->labels[i].tc ||
+		    a->labels[i].ttl != b->labels[i].ttl || a->labels[i].bottom != b->labels[i].bottom)
+			return false;
+	if (!a->gre_fields || !b->gre_fields)
+		return !a->gre_fields == !b->gre_fields ||
+		       (a->gre_fields ? a->gre_fields : b->gre_fields)->u.fields.count == 0;
+	return expr_equal(a->gre_fields, b->gre_fields);
+}
+
+/* The parts of a packet around its TCP, UDP or ICMP body. */
+static bool packet_head_equal(const struct packet *a, const struct packet *b)
+{
+	if (a->ttl != b->ttl || a->has_flowlabel != b->has_flowlabel || a->flowlabel != b->flowlabel)
+		return false;
+	if (a->ip && (a->ip->version != b->ip->version || strcmp(a->ip->src, b->ip->src) ||
+		      strcmp(a->ip->dst, b->ip->dst)))
+		return false;
+	for (size_t i = 0; i < a->encap_count; i++)
+		if (!encap_equal(&a->encaps[i], &b->encaps[i]))
+			return false;
 	return true;
 }
 
@@ -287,7 +325,7 @@ static bool packet_equal(const struct packet *a, const struct packet *b)
 {
 	if (a->dir != b->dir || a->kind != b->kind || a->ecn != b->ecn || a->has_tos != b->has_tos ||
 	    a->tos != b->tos || a->has_ttl != b->has_ttl || a->encap_count != b->encap_count ||
-	    (!a->ip) != (!b->ip))
+	    (!a->ip) != (!b->ip) || !packet_head_equal(a, b))
 		return false;
 	if (a->kind == PKT_TCP) {
 		const struct tcp_packet *x = &a->u.tcp, *y = &b->u.tcp;
@@ -299,6 +337,9 @@ static bool packet_equal(const struct packet *a, const struct packet *b)
 	if (a->kind == PKT_ICMP)
 		return str_equal(a->u.icmp.type_name, b->u.icmp.type_name) &&
 		       str_equal(a->u.icmp.code_name, b->u.icmp.code_name) && a->u.icmp.mtu == b->u.icmp.mtu &&
+		       a->u.icmp.has_mtu == b->u.icmp.has_mtu && a->u.icmp.has_quote == b->u.icmp.has_quote &&
+		       a->u.icmp.quote_any == b->u.icmp.quote_any && a->u.icmp.quote_proto == b->u.icmp.quote_proto &&
+		       a->u.icmp.quote_start == b->u.icmp.quote_start && a->u.icmp.quote_end == b->u.icmp.quote_end &&
 		       a->u.icmp.quote_len == b->u.icmp.quote_len;
 	return a->u.udp.payload_len == b->u.udp.payload_len;
 }
@@ -403,8 +444,8 @@ static void test_corpus_roundtrip_structural(void **state)
 		skip();
 	config_init(&corpus_cfg);
 	static struct define defs[] = {
-		{ "TFO_COOKIE", "3021b9d889017eeb" }, { "CODE", "host_unreachable" },
-		{ "CMSG_LEVEL_IP", "SOL_IP" }, { "CMSG_TYPE_RECVERR", "IP_RECVERR" },
+		{ "TFO_COOKIE", "3021b9d889017eeb", 0 }, { "CODE", "host_unreachable", 0 },
+		{ "CMSG_LEVEL_IP", "SOL_IP", 0 }, { "CMSG_TYPE_RECVERR", "IP_RECVERR", 0 },
 	};
 	corpus_cfg.defines = defs;
 	corpus_cfg.define_count = 4;
@@ -426,9 +467,14 @@ static void test_print_round_trip_of_every_form(void **state)
 		"+0 bind(3, {sin_port=htons(8080), sin_addr=inet_addr(\"1.2.3.4\")}, 16) = 0\n"
 		"+0 sendmsg(3, {msg_name(...)=..., msg_iov(1)=[{..., 10}], msg_flags=0}, 0) = 10\n"
 		"+0...+0.5 read(3, ..., 10) = 10\n"
-		"+0 < IPV4 1.2.3.4 > 5.6.7.8: [ce] (tos 0x3) F.U 1:1(0) ack 2 win 3 urg 4 <kind 30 length 4 0a0b,eol>\n"
+		"+0 < IPV4 1.2.3.4 > 5.6.7.8: [ce] (tos 0x3) F.U 1:1(0) ack 2 win 3 urg 4 <kind 30 length 4 0a0b,nop,nop,nop,eol>\n"
 		"+0 < IPV6 fd00::1 > fd00::2 : (flowlabel 0x5) - 1:1(0)\n"
 		"+0 > icmp unreachable port_unreachable [udp (5)]\n"
+		"+0 < icmp 0x3 4 mtu 1200 [1:1(0)]\n"
+		"+0 < icmp time_exceeded 1 [...]\n"
+		"+0 < IPV4 1.2.3.4 > 5.6.7.8: GRE ...: MPLS ...: . 1:1(0) ack 1 <kind 253,kind 254 length 6 01020304>\n"
+		"+0 < IPV4 1.2.3.4 > 5.6.7.8: GRE checksum, key 7, seq 9, protocol 0x86dd: (ttl 3) . 1:1(0) ack 1\n"
+		"+0 < MPLS label 5 tc 2 ttl 3, label 6 S: . 1:1(0) ack 1 <md5 00112233445566778899aabbccddeeff,FO 2233,exp-FO,nop,nop>\n"
 		"+0 %{ assert 1 }%\n";
 	struct diag err;
 	struct script *a = parse_checked(text, &err);

@@ -92,20 +92,10 @@ static void option_layout(void **state)
 
 static int setup(void **state)
 {
-	struct packetdrill_interface *ifc = calloc(1, sizeof(*ifc));
-	ht_init(ifc);
+	struct packetdrill_interface *ifc = ht_new(state);
 	assert_int_equal(vwire_sysctl_set(ifc->userdata, "net.ipv4.tcp_fastopen", "0x70403"), 0);
 	assert_int_equal(vwire_sysctl_set(ifc->userdata, "net.ipv4.tcp_fastopen_key", CORPUS_KEY), 0);
 	assert_int_equal(vwire_sysctl_set(ifc->userdata, "net.ipv4.tcp_timestamps", "0"), 0);
-	*state = ifc;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct packetdrill_interface *ifc = *state;
-	ifc->free(ifc->userdata);
-	free(ifc);
 	return 0;
 }
 
@@ -233,23 +223,7 @@ static void client_flow(void **state)
 	assert_int_equal(syn.opt.fo_len, 0);
 	/* The server answers with a cookie, which the instance keeps. */
 	struct tcp_fastopen_cookie ck = { .len = 4, .val = { 0xab, 0xcd, 0x12, 0x34 } };
-	uint8_t seg[100], pkt[200];
-	memset(seg, 0, sizeof(seg));
-	uint8_t *o = seg + 20;
-	size_t ol = 0;
-	o[ol++] = TCPOPT_MSS; o[ol++] = 4; o[ol++] = 1460 >> 8; o[ol++] = 1460 & 0xff;
-	ol += tcp_fastopen_put_option(o + ol, 40 - ol, &ck);
-	tu_put16(seg, HT_PORT);
-	tu_put16(seg + 2, syn.sport);
-	tu_put32(seg + 4, 7000);
-	tu_put32(seg + 8, syn.seq + 1);
-	seg[12] = (uint8_t)(((20 + ol) / 4) << 4);
-	seg[13] = TH_SYN | TH_ACK;
-	tu_put16(seg + 14, 65535);
-	struct vs_addr src = tu_v4(HT_REMOTE), me = tu_v4(HT_LOCAL);
-	tu_put16(seg + 16, tcp_checksum(&src, &me, seg, 20 + ol));
-	size_t plen = ht_ipv4(pkt, IPPROTO_TCP, HT_REMOTE, HT_LOCAL, seg, 20 + ol);
-	assert_int_equal(ifc->netdev_send(u, pkt, plen), 0);
+	assert_int_equal(ht_send_fastopen_synack(ifc, syn.sport, 7000, syn.seq + 1, &ck), 0);
 	struct tseg ack;
 	assert_true(ht_recv(ifc, &ack, buf, sizeof(buf)));
 	assert_int_equal(ack.flags, TH_ACK);
@@ -292,8 +266,8 @@ int main(void)
 		cmocka_unit_test(siphash_paper_vectors),
 		cmocka_unit_test(cookie_for_corpus_key),
 		cmocka_unit_test(option_layout),
-		cmocka_unit_test_setup_teardown(server_flow, setup, teardown),
-		cmocka_unit_test_setup_teardown(client_flow, setup, teardown),
+		cmocka_unit_test_setup_teardown(server_flow, setup, ht_teardown),
+		cmocka_unit_test_setup_teardown(client_flow, setup, ht_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

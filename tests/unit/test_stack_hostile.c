@@ -18,19 +18,9 @@
 
 static int setup(void **state)
 {
-	struct packetdrill_interface *ifc = calloc(1, sizeof(*ifc));
-	ht_init(ifc);
+	struct packetdrill_interface *ifc = ht_new(state);
 	assert_non_null(ifc->userdata);
 	assert_true(ht_listener(ifc) >= 0);
-	*state = ifc;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct packetdrill_interface *ifc = *state;
-	ifc->free(ifc->userdata);
-	free(ifc);
 	return 0;
 }
 
@@ -272,13 +262,13 @@ static void test_oversized_packets(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_bad_tcp_checksum_is_dropped, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_bad_ip_checksum_is_dropped, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_lying_ip_lengths_are_dropped, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_trailing_padding_is_trimmed, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_truncated_tcp_headers_are_dropped, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_overrunning_and_short_options, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_oversized_packets, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bad_tcp_checksum_is_dropped, setup, ht_teardown),
+		cmocka_unit_test_setup_teardown(test_bad_ip_checksum_is_dropped, setup, ht_teardown),
+		cmocka_unit_test_setup_teardown(test_lying_ip_lengths_are_dropped, setup, ht_teardown),
+		cmocka_unit_test_setup_teardown(test_trailing_padding_is_trimmed, setup, ht_teardown),
+		cmocka_unit_test_setup_teardown(test_truncated_tcp_headers_are_dropped, setup, ht_teardown),
+		cmocka_unit_test_setup_teardown(test_overrunning_and_short_options, setup, ht_teardown),
+		cmocka_unit_test_setup_teardown(test_oversized_packets, setup, ht_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

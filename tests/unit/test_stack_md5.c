@@ -45,22 +45,6 @@ static void test_md5_rfc1321_vectors(void **state)
 	}
 }
 
-static int setup(void **state)
-{
-	struct packetdrill_interface *ifc = calloc(1, sizeof(*ifc));
-	ht_init(ifc);
-	*state = ifc;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct packetdrill_interface *ifc = *state;
-	ifc->free(ifc->userdata);
-	free(ifc);
-	return 0;
-}
-
 static int set_key(struct packetdrill_interface *ifc, int fd, const char *peer,
 		   const char *key, int keylen)
 {
@@ -205,9 +189,9 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_md5_rfc1321_vectors),
-		cmocka_unit_test_setup_teardown(test_md5sig_argument_errors, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_signed_listener, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_unexpected_signature_dropped, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_md5sig_argument_errors, ht_setup, ht_teardown),
+		cmocka_unit_test_setup_teardown(test_signed_listener, ht_setup, ht_teardown),
+		cmocka_unit_test_setup_teardown(test_unexpected_signature_dropped, ht_setup, ht_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

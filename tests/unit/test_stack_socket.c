@@ -15,18 +15,8 @@
 
 static int setup(void **state)
 {
-	struct packetdrill_interface *ifc = calloc(1, sizeof(*ifc));
-	ht_init(ifc);
+	struct packetdrill_interface *ifc = ht_new(state);
 	assert_non_null(ifc->userdata);
-	*state = ifc;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct packetdrill_interface *ifc = *state;
-	ifc->free(ifc->userdata);
-	free(ifc);
 	return 0;
 }
 
@@ -402,19 +392,19 @@ static void test_interface_table_complete(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_interface_table_complete, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_recvmsg_tcp_inq_cmsg, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_urgent_data_out_of_band, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_splice_between_socket_and_pipe, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_splice_stops_at_urgent_mark, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_fds_numbered_from_three_lowest_first, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_socket_bad_arguments, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_calls_on_bad_descriptors, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_bind_arguments_and_conflicts, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_nonblocking_calls_return_eagain, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_connect_errors, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_sockopt_validation, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_mapped_ipv6_addresses, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_interface_table_complete, setup, ht_teardown),
+		cmocka_unit_test_setup_teardown(test_recvmsg_tcp_inq_cmsg, setup, ht_teardown),
+		cmocka_unit_test_setup_teardown(test_urgent_data_out_of_band, setup, ht_teardown),
+		cmocka_unit_test_setup_teardown(test_splice_between_socket_and_pipe, setup, ht_teardown),
+		cmocka_unit_test_setup_teardown(test_splice_stops_at_urgent_mark, setup, ht_teardown),
+		cmocka_unit_test_setup_teardown(test_fds_numbered_from_three_lowest_first, setup, ht_teardown),
+		cmocka_unit_test_setup_teardown(test_socket_bad_arguments, setup, ht_teardown),
+		cmocka_unit_test_setup_teardown(test_calls_on_bad_descriptors, setup, ht_teardown),
+		cmocka_unit_test_setup_teardown(test_bind_arguments_and_conflicts, setup, ht_teardown),
+		cmocka_unit_test_setup_teardown(test_nonblocking_calls_return_eagain, setup, ht_teardown),
+		cmocka_unit_test_setup_teardown(test_connect_errors, setup, ht_teardown),
+		cmocka_unit_test_setup_teardown(test_sockopt_validation, setup, ht_teardown),
+		cmocka_unit_test_setup_teardown(test_mapped_ipv6_addresses, setup, ht_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -13,14 +13,9 @@
 #include <errno.h>
 #include <sys/socket.h>
 
-#define STACK_TEST_FAKE_HOST
-#include "stack_test_util.h"
+#include "stack_fake_conn_test_util.h"
 #include "tcp_syncookie.h"
 
-#define LOCAL "192.168.0.1"
-#define REMOTE "192.0.2.1"
-#define RPORT 5000
-#define LPORT 8080
 #define PEER_ISN 1000000u
 #define SEED 42
 
@@ -166,44 +161,11 @@ static void test_timestamp_bits(void **state)
 
 /* ------------------------------------------------------- through the engine */
 
-struct fx {
-	struct fake_host h;
-	struct vs_addr local, remote;
-	struct tcp_sock *listener;
-};
-
 static int setup(void **state)
 {
-	struct fx *f = calloc(1, sizeof(*f));
-	fake_host_init(&f->h, LOCAL, SEED);
-	f->local = tu_v4(LOCAL);
-	f->remote = tu_v4(REMOTE);
-	struct vstack *vs = &f->h.vs;
-	f->listener = tcp_sock_new(vs, AF_INET);
-	struct vs_addr any = { .family = AF_INET };
-	assert_int_equal(tcp_bind(vs, f->listener, &any, LPORT), 0);
-	assert_int_equal(tcp_listen(vs, f->listener, 1), 0);
-	*state = f;
+	struct fx *f = fx_new(state, SEED);
+	fx_listen(f, 1);
 	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fx *f = *state;
-	fake_host_free(&f->h);
-	free(f);
-	return 0;
-}
-
-static void inject(struct fx *f, struct tseg s)
-{
-	uint8_t buf[2048];
-	if (!s.sport)
-		s.sport = RPORT;
-	if (!s.dport)
-		s.dport = LPORT;
-	size_t n = tu_build(buf, &s, &f->remote, &f->local);
-	tcp_input(&f->h.vs, &f->remote, &f->local, 0, buf, n);
 }
 
 /* The next packet sent, parsed; false if none. */
@@ -223,15 +185,15 @@ static void syn(struct fx *f, uint16_t sport, uint32_t isn, uint16_t mss, bool t
 {
 	struct tcp_opts o = { .mss_ok = true, .mss = mss, .sack_ok = sack, .ts_ok = ts,
 			      .tsval = 5000, .ws_ok = ws >= 0, .ws = ws >= 0 ? (uint8_t)ws : 0 };
-	inject(f, (struct tseg){ .sport = sport, .seq = isn, .flags = TH_SYN, .win = 65535,
-				 .opt = o, .syn_opts = true });
+	fx_inject(f, (struct tseg){ .sport = sport, .seq = isn, .flags = TH_SYN, .win = 65535,
+				    .opt = o, .syn_opts = true });
 }
 
 static void ack(struct fx *f, uint16_t sport, uint32_t seq, uint32_t ackno, bool ts, uint32_t tsecr)
 {
 	struct tcp_opts o = { .ts_ok = ts, .tsval = 5001, .tsecr = tsecr };
-	inject(f, (struct tseg){ .sport = sport, .seq = seq, .ack = ackno, .flags = TH_ACK,
-				 .win = 1000, .opt = o });
+	fx_inject(f, (struct tseg){ .sport = sport, .seq = seq, .ack = ackno, .flags = TH_ACK,
+				    .win = 1000, .opt = o });
 }
 
 static void test_cookie_handshake_keeps_options(void **state)
@@ -447,7 +409,7 @@ static void test_requests_listed_as_syn_recv(void **state)
 		}
 	assert_int_equal(syn_recv, 1);
 	/* a RST for it takes it away */
-	inject(f, (struct tseg){ .seq = PEER_ISN + 1, .flags = TH_RST });
+	fx_inject(f, (struct tseg){ .seq = PEER_ISN + 1, .flags = TH_RST });
 	assert_int_equal(tcp_list_connections(vs, conns, 8), 1);
 }
 
@@ -459,18 +421,18 @@ int main(void)
 		cmocka_unit_test(test_expiry),
 		cmocka_unit_test(test_tampered_refused),
 		cmocka_unit_test(test_timestamp_bits),
-		cmocka_unit_test_setup_teardown(test_cookie_handshake_keeps_options, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_cookie_handshake_keeps_options, setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_cookie_without_timestamps_loses_wscale_and_sack,
-						setup, teardown),
-		cmocka_unit_test_setup_teardown(test_bad_cookie_gets_rst, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_stale_cookie_gets_rst, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_cookies_only_when_full_with_1, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_no_cookies_with_0, setup, teardown),
+						setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_bad_cookie_gets_rst, setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_stale_cookie_gets_rst, setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_cookies_only_when_full_with_1, setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_no_cookies_with_0, setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_request_synack_retransmission_and_expiry,
-						setup, teardown),
+						setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_request_completes_after_retransmission,
-						setup, teardown),
-		cmocka_unit_test_setup_teardown(test_requests_listed_as_syn_recv, setup, teardown),
+						setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_requests_listed_as_syn_recv, setup, fx_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

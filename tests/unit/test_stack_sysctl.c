@@ -7,22 +7,6 @@
 
 #include "stack_host_test_util.h"
 
-static int setup(void **state)
-{
-	struct packetdrill_interface *ifc = calloc(1, sizeof(*ifc));
-	ht_init(ifc);
-	*state = ifc;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct packetdrill_interface *ifc = *state;
-	ifc->free(ifc->userdata);
-	free(ifc);
-	return 0;
-}
-
 static void check_sysctl(void *u, const char *name, const char *want)
 {
 	char buf[256];
@@ -125,10 +109,10 @@ static void test_index_lists_every_name_once(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_defaults_as_proc_shows_them, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_set_and_validate, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_stored_only_names, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_index_lists_every_name_once, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_defaults_as_proc_shows_them, ht_setup, ht_teardown),
+		cmocka_unit_test_setup_teardown(test_set_and_validate, ht_setup, ht_teardown),
+		cmocka_unit_test_setup_teardown(test_stored_only_names, ht_setup, ht_teardown),
+		cmocka_unit_test_setup_teardown(test_index_lists_every_name_once, ht_setup, ht_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -14,33 +14,10 @@
 #include <poll.h>
 #include <sys/socket.h>
 
-#define STACK_TEST_FAKE_HOST
-#include "stack_test_util.h"
+#define FX_EXTRA_MEMBERS uint32_t peer_nxt; /* the next sequence number the peer sends */
+#include "stack_fake_conn_test_util.h"
 
-#define LOCAL "192.168.0.1"
-#define REMOTE "192.0.2.1"
-#define RPORT 5000
-#define LPORT 8080
 #define PEER_ISN 1000000u
-
-struct fx {
-	struct fake_host h;
-	struct vs_addr local, remote;
-	struct tcp_sock *listener, *ts;
-	uint32_t iss;      /* our ISN as seen on the wire */
-	uint32_t peer_nxt; /* the next sequence number the peer sends */
-};
-
-static void inject(struct fx *f, struct tseg s)
-{
-	uint8_t buf[2048];
-	if (!s.sport)
-		s.sport = RPORT;
-	if (!s.dport)
-		s.dport = LPORT;  /* f->ts may be gone (closed): never read it here */
-	size_t n = tu_build(buf, &s, &f->remote, &f->local);
-	tcp_input(&f->h.vs, &f->remote, &f->local, 0, buf, n);
-}
 
 /* Pops the next packet the engine sent; fails the test if none. */
 static struct tseg expect(struct fx *f, struct fake_pkt **keep)
@@ -59,26 +36,9 @@ static void expect_nothing(struct fx *f)
 	assert_int_equal(f->h.queued, 0);
 }
 
-static void advance(struct fx *f, int64_t us)
-{
-	vs_timers_run_until(&f->h.vs, f->h.vs.now_usecs + us);
-}
-
 static int setup(void **state)
 {
-	struct fx *f = calloc(1, sizeof(*f));
-	fake_host_init(&f->h, LOCAL, 42);
-	f->local = tu_v4(LOCAL);
-	f->remote = tu_v4(REMOTE);
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fx *f = *state;
-	fake_host_free(&f->h);
-	free(f);
+	fx_new(state, 42);
 	return 0;
 }
 
@@ -99,14 +59,11 @@ static struct tcp_opts ts_opt(struct fx *f, uint32_t tsval)
 static void passive_open(struct fx *f, bool timestamps)
 {
 	struct vstack *vs = &f->h.vs;
-	f->listener = tcp_sock_new(vs, AF_INET);
-	struct vs_addr any = { .family = AF_INET };
-	assert_int_equal(tcp_bind(vs, f->listener, &any, LPORT), 0);
-	assert_int_equal(tcp_listen(vs, f->listener, 5), 0);
+	fx_listen(f, 5);
 	struct tcp_opts o = peer_syn_opts();
 	o.ts_ok = timestamps;
-	inject(f, (struct tseg){ .seq = PEER_ISN, .flags = TH_SYN, .win = 65535,
-				 .opt = o, .syn_opts = true });
+	fx_inject(f, (struct tseg){ .seq = PEER_ISN, .flags = TH_SYN, .win = 65535,
+				    .opt = o, .syn_opts = true });
 	struct fake_pkt *p;
 	struct tseg sa = expect(f, &p);
 	assert_int_equal(sa.flags, TH_SYN | TH_ACK);
@@ -126,8 +83,8 @@ static void passive_open(struct fx *f, bool timestamps)
 	assert_null(tcp_accept(vs, f->listener, &err));
 	assert_int_equal(err, -EAGAIN);
 	struct tcp_opts a = { .ts_ok = timestamps, .tsval = 101, .tsecr = sa.opt.tsval };
-	inject(f, (struct tseg){ .seq = PEER_ISN + 1, .ack = f->iss + 1, .flags = TH_ACK,
-				 .win = 1000, .opt = a });
+	fx_inject(f, (struct tseg){ .seq = PEER_ISN + 1, .ack = f->iss + 1, .flags = TH_ACK,
+				    .win = 1000, .opt = a });
 	expect_nothing(f);
 	f->ts = tcp_accept(vs, f->listener, &err);
 	assert_non_null(f->ts);
@@ -170,9 +127,9 @@ static void test_active_open_and_syn_options(void **state)
 	struct tcp_opts o = peer_syn_opts();
 	o.tsecr = syn.opt.tsval;
 	o.ws = 6;
-	inject(f, (struct tseg){ .sport = RPORT, .dport = syn.sport, .seq = PEER_ISN,
-				 .ack = syn.seq + 1, .flags = TH_SYN | TH_ACK, .win = 5840,
-				 .opt = o, .syn_opts = true });
+	fx_inject(f, (struct tseg){ .sport = RPORT, .dport = syn.sport, .seq = PEER_ISN,
+				    .ack = syn.seq + 1, .flags = TH_SYN | TH_ACK, .win = 5840,
+				    .opt = o, .syn_opts = true });
 	struct tseg ack = expect(f, &p);
 	free(p);
 	assert_int_equal(ack.flags, TH_ACK);
@@ -195,8 +152,8 @@ static void test_simultaneous_open(void **state)
 	struct tseg syn = expect(f, &p);
 	free(p);
 	/* the peer's own SYN crosses ours */
-	inject(f, (struct tseg){ .dport = syn.sport, .seq = PEER_ISN, .flags = TH_SYN,
-				 .win = 5840, .opt = peer_syn_opts(), .syn_opts = true });
+	fx_inject(f, (struct tseg){ .dport = syn.sport, .seq = PEER_ISN, .flags = TH_SYN,
+				    .win = 5840, .opt = peer_syn_opts(), .syn_opts = true });
 	struct tseg sa = expect(f, &p);
 	free(p);
 	assert_int_equal(sa.flags, TH_SYN | TH_ACK);
@@ -205,9 +162,9 @@ static void test_simultaneous_open(void **state)
 	assert_int_equal(tcp_state(f->ts), VWIRE_TCP_SYN_RECV);
 	assert_int_equal(tcp_connect(vs, f->ts, &f->remote, RPORT), -EALREADY);
 	/* and its SYN-ACK completes the handshake */
-	inject(f, (struct tseg){ .dport = syn.sport, .seq = PEER_ISN, .ack = syn.seq + 1,
-				 .flags = TH_SYN | TH_ACK, .win = 5840, .opt = peer_syn_opts(),
-				 .syn_opts = true });
+	fx_inject(f, (struct tseg){ .dport = syn.sport, .seq = PEER_ISN, .ack = syn.seq + 1,
+				    .flags = TH_SYN | TH_ACK, .win = 5840, .opt = peer_syn_opts(),
+				    .syn_opts = true });
 	assert_int_equal(tcp_state(f->ts), VWIRE_TCP_ESTABLISHED);
 	assert_int_equal(tcp_connect(vs, f->ts, &f->remote, RPORT), 0);
 }
@@ -222,11 +179,11 @@ static void test_connection_refused(void **state)
 	struct tseg syn = expect(f, &p);
 	free(p);
 	/* a RST whose ACK does not cover our SYN is ignored */
-	inject(f, (struct tseg){ .dport = syn.sport, .seq = 0, .ack = syn.seq + 7,
-				 .flags = TH_RST | TH_ACK });
+	fx_inject(f, (struct tseg){ .dport = syn.sport, .seq = 0, .ack = syn.seq + 7,
+				    .flags = TH_RST | TH_ACK });
 	assert_int_equal(tcp_state(f->ts), VWIRE_TCP_SYN_SENT);
-	inject(f, (struct tseg){ .dport = syn.sport, .seq = 0, .ack = syn.seq + 1,
-				 .flags = TH_RST | TH_ACK });
+	fx_inject(f, (struct tseg){ .dport = syn.sport, .seq = 0, .ack = syn.seq + 1,
+				    .flags = TH_RST | TH_ACK });
 	assert_int_equal(tcp_state(f->ts), VWIRE_TCP_CLOSE);
 	assert_int_equal(tcp_connect(vs, f->ts, &f->remote, RPORT), -ECONNREFUSED);
 }
@@ -265,8 +222,8 @@ static void test_synack_retransmission(void **state)
 	struct vs_addr any = { .family = AF_INET };
 	tcp_bind(vs, f->listener, &any, LPORT);
 	tcp_listen(vs, f->listener, 5);
-	inject(f, (struct tseg){ .seq = PEER_ISN, .flags = TH_SYN, .win = 65535,
-				 .opt = peer_syn_opts(), .syn_opts = true });
+	fx_inject(f, (struct tseg){ .seq = PEER_ISN, .flags = TH_SYN, .win = 65535,
+				    .opt = peer_syn_opts(), .syn_opts = true });
 	fake_host_drain(&f->h);
 	int64_t t0 = vs->now_usecs;
 	int64_t want[] = { 1, 3, 7, 15, 31 };
@@ -290,15 +247,15 @@ static void test_listener_close_takes_children(void **state)
 	struct vstack *vs = &f->h.vs;
 	passive_open(f, false);           /* f->ts accepted: stays */
 	/* one child established in the queue, one embryonic */
-	inject(f, (struct tseg){ .sport = 6001, .seq = PEER_ISN, .flags = TH_SYN, .win = 65535,
-				 .opt = peer_syn_opts(), .syn_opts = true });
+	fx_inject(f, (struct tseg){ .sport = 6001, .seq = PEER_ISN, .flags = TH_SYN, .win = 65535,
+				    .opt = peer_syn_opts(), .syn_opts = true });
 	struct fake_pkt *p;
 	struct tseg sa = expect(f, &p);
 	free(p);
-	inject(f, (struct tseg){ .sport = 6001, .seq = PEER_ISN + 1, .ack = sa.seq + 1,
-				 .flags = TH_ACK, .win = 100 });
-	inject(f, (struct tseg){ .sport = 6002, .seq = PEER_ISN, .flags = TH_SYN, .win = 65535,
-				 .opt = peer_syn_opts(), .syn_opts = true });
+	fx_inject(f, (struct tseg){ .sport = 6001, .seq = PEER_ISN + 1, .ack = sa.seq + 1,
+				    .flags = TH_ACK, .win = 100 });
+	fx_inject(f, (struct tseg){ .sport = 6002, .seq = PEER_ISN, .flags = TH_SYN, .win = 65535,
+				    .opt = peer_syn_opts(), .syn_opts = true });
 	fake_host_drain(&f->h);
 	struct vwire_conn c[8];
 	assert_int_equal(tcp_list_connections(vs, c, 8), 4);
@@ -322,12 +279,12 @@ static void test_embryonic_reset(void **state)
 	struct vs_addr any = { .family = AF_INET };
 	tcp_bind(vs, f->listener, &any, LPORT);
 	tcp_listen(vs, f->listener, 5);
-	inject(f, (struct tseg){ .seq = PEER_ISN, .flags = TH_SYN, .win = 65535,
-				 .opt = peer_syn_opts(), .syn_opts = true });
+	fx_inject(f, (struct tseg){ .seq = PEER_ISN, .flags = TH_SYN, .win = 65535,
+				    .opt = peer_syn_opts(), .syn_opts = true });
 	fake_host_drain(&f->h);
 	struct vwire_conn c[4];
 	assert_int_equal(tcp_list_connections(vs, c, 4), 2);
-	inject(f, (struct tseg){ .seq = PEER_ISN + 1, .flags = TH_RST });
+	fx_inject(f, (struct tseg){ .seq = PEER_ISN + 1, .flags = TH_RST });
 	assert_int_equal(tcp_list_connections(vs, c, 4), 1);
 	expect_nothing(f);
 }
@@ -367,15 +324,15 @@ static void test_data_both_ways(void **state)
 	assert_int_equal(s.len, 1448);
 	expect_nothing(f);
 	seq += 3000;
-	inject(f, (struct tseg){ .seq = f->peer_nxt, .ack = seq, .flags = TH_ACK,
-				 .win = 1000, .opt = ts_opt(f, 200) });
+	fx_inject(f, (struct tseg){ .seq = f->peer_nxt, .ack = seq, .flags = TH_ACK,
+				    .win = 1000, .opt = ts_opt(f, 200) });
 	assert_int_equal(tcp_outq(vs, f->ts), 0);
 	assert_false(vs_timer_armed(&f->ts->rexmit_timer));
 	/* data from the peer: quick ACK early in the connection */
 	const char msg[] = "hello, stack";
-	inject(f, (struct tseg){ .seq = f->peer_nxt, .ack = seq, .flags = TH_ACK | TH_PSH,
-				 .win = 1000, .opt = ts_opt(f, 201),
-				 .data = (const uint8_t *)msg, .len = sizeof(msg) });
+	fx_inject(f, (struct tseg){ .seq = f->peer_nxt, .ack = seq, .flags = TH_ACK | TH_PSH,
+				    .win = 1000, .opt = ts_opt(f, 201),
+				    .data = (const uint8_t *)msg, .len = sizeof(msg) });
 	struct tseg a = expect(f, &p);
 	free(p);
 	assert_int_equal(a.ack, f->peer_nxt + sizeof(msg));
@@ -398,8 +355,8 @@ static void test_out_of_order_and_sack(void **state)
 	for (size_t i = 0; i < sizeof(d); i++)
 		d[i] = (uint8_t)(i * 13);
 	uint32_t base = f->peer_nxt;
-	inject(f, (struct tseg){ .seq = base + 1000, .ack = f->iss + 1, .flags = TH_ACK,
-				 .win = 1000, .opt = ts_opt(f, 300), .data = d + 1000, .len = 1000 });
+	fx_inject(f, (struct tseg){ .seq = base + 1000, .ack = f->iss + 1, .flags = TH_ACK,
+				    .win = 1000, .opt = ts_opt(f, 300), .data = d + 1000, .len = 1000 });
 	struct fake_pkt *p;
 	struct tseg a = expect(f, &p);
 	free(p);
@@ -408,15 +365,15 @@ static void test_out_of_order_and_sack(void **state)
 	assert_int_equal(a.opt.sack[0][0], base + 1000);
 	assert_int_equal(a.opt.sack[0][1], base + 2000);
 	/* the hole fills: everything is acknowledged at once */
-	inject(f, (struct tseg){ .seq = base, .ack = f->iss + 1, .flags = TH_ACK,
-				 .win = 1000, .opt = ts_opt(f, 301), .data = d, .len = 1000 });
+	fx_inject(f, (struct tseg){ .seq = base, .ack = f->iss + 1, .flags = TH_ACK,
+				    .win = 1000, .opt = ts_opt(f, 301), .data = d, .len = 1000 });
 	a = expect(f, &p);
 	free(p);
 	assert_int_equal(a.ack, base + 2000);
 	assert_int_equal(a.opt.nsack, 0);
 	/* an old duplicate: D-SACK */
-	inject(f, (struct tseg){ .seq = base, .ack = f->iss + 1, .flags = TH_ACK,
-				 .win = 1000, .opt = ts_opt(f, 302), .data = d, .len = 500 });
+	fx_inject(f, (struct tseg){ .seq = base, .ack = f->iss + 1, .flags = TH_ACK,
+				    .win = 1000, .opt = ts_opt(f, 302), .data = d, .len = 500 });
 	a = expect(f, &p);
 	free(p);
 	assert_int_equal(a.opt.nsack, 1);
@@ -434,12 +391,12 @@ static void test_delayed_ack_after_quickacks(void **state)
 	f->ts->quick = 0;
 	f->ts->ato_us = TCP_ATO_MIN_US;
 	uint8_t d[100] = { 0 };
-	inject(f, (struct tseg){ .seq = f->peer_nxt, .ack = f->iss + 1, .flags = TH_ACK,
-				 .win = 1000, .data = d, .len = 100 });
+	fx_inject(f, (struct tseg){ .seq = f->peer_nxt, .ack = f->iss + 1, .flags = TH_ACK,
+				    .win = 1000, .data = d, .len = 100 });
 	expect_nothing(f);
-	advance(f, 39999);
+	fx_advance(f, 39999);
 	expect_nothing(f);
-	advance(f, 1);
+	fx_advance(f, 1);
 	struct fake_pkt *p;
 	struct tseg a = expect(f, &p);
 	free(p);
@@ -458,30 +415,33 @@ static void test_active_close_and_time_wait(void **state)
 	assert_int_equal(fin.flags, TH_FIN | TH_ACK);
 	assert_int_equal(fin.seq, f->iss + 1);
 	assert_int_equal(tcp_state(f->ts), VWIRE_TCP_FIN_WAIT1);
-	inject(f, (struct tseg){ .seq = f->peer_nxt, .ack = f->iss + 2, .flags = TH_ACK, .win = 1000 });
+	fx_inject(f, (struct tseg){ .seq = f->peer_nxt, .ack = f->iss + 2, .flags = TH_ACK, .win = 1000 });
 	assert_int_equal(tcp_state(f->ts), VWIRE_TCP_FIN_WAIT2);
-	inject(f, (struct tseg){ .seq = f->peer_nxt, .ack = f->iss + 2, .flags = TH_ACK | TH_FIN,
-				 .win = 1000 });
+	fx_inject(f, (struct tseg){ .seq = f->peer_nxt, .ack = f->iss + 2, .flags = TH_ACK | TH_FIN,
+				    .win = 1000 });
 	struct tseg a = expect(f, &p);
 	free(p);
 	assert_int_equal(a.ack, f->peer_nxt + 1);
-	assert_int_equal(tcp_state(f->ts), VWIRE_TCP_TIME_WAIT);
+	/* The orphan's TCB is now a compact TIME-WAIT entry (tcp_timewait.c):
+	 * f->ts is gone, the table lists the entry. */
+	struct vwire_conn c[4];
+	assert_int_equal(tcp_list_connections(vs, c, 4), 2);
+	assert_int_equal(c[0].state, VWIRE_TCP_TIME_WAIT);
 	/* a retransmitted FIN is ACKed again and restarts the timer */
-	advance(f, 30 * 1000000LL);
-	inject(f, (struct tseg){ .seq = f->peer_nxt, .ack = f->iss + 2, .flags = TH_ACK | TH_FIN,
-				 .win = 1000 });
+	fx_advance(f, 30 * 1000000LL);
+	fx_inject(f, (struct tseg){ .seq = f->peer_nxt, .ack = f->iss + 2, .flags = TH_ACK | TH_FIN,
+				    .win = 1000 });
 	a = expect(f, &p);
 	free(p);
 	assert_int_equal(a.ack, f->peer_nxt + 1);
-	struct vwire_conn c[4];
-	advance(f, 60 * 1000000LL - 1);
+	fx_advance(f, 60 * 1000000LL - 1);
 	assert_int_equal(tcp_list_connections(vs, c, 4), 2);
 	assert_int_equal(c[0].state, VWIRE_TCP_TIME_WAIT);
-	advance(f, 1);
+	fx_advance(f, 1);
 	assert_int_equal(tcp_list_connections(vs, c, 4), 1);
 	/* and the port answers with RST now */
-	inject(f, (struct tseg){ .seq = f->peer_nxt + 1, .ack = f->iss + 2, .flags = TH_ACK,
-				 .win = 1000 });
+	fx_inject(f, (struct tseg){ .seq = f->peer_nxt + 1, .ack = f->iss + 2, .flags = TH_ACK,
+				    .win = 1000 });
 	struct tseg r = expect(f, &p);
 	free(p);
 	assert_int_equal(r.flags, TH_RST);
@@ -496,13 +456,13 @@ static void test_fin_wait2_orphan_timeout(void **state)
 	vs->knobs.tcp_fin_timeout = 30;
 	tcp_close(vs, f->ts);
 	fake_host_drain(&f->h);
-	inject(f, (struct tseg){ .seq = f->peer_nxt, .ack = f->iss + 2, .flags = TH_ACK, .win = 1000 });
+	fx_inject(f, (struct tseg){ .seq = f->peer_nxt, .ack = f->iss + 2, .flags = TH_ACK, .win = 1000 });
 	struct vwire_conn c[4];
 	assert_int_equal(tcp_list_connections(vs, c, 4), 2);
 	assert_int_equal(c[0].state, VWIRE_TCP_FIN_WAIT2);
-	advance(f, 30 * 1000000LL - 1);
+	fx_advance(f, 30 * 1000000LL - 1);
 	assert_int_equal(tcp_list_connections(vs, c, 4), 2);
-	advance(f, 1);
+	fx_advance(f, 1);
 	assert_int_equal(tcp_list_connections(vs, c, 4), 1);
 	expect_nothing(f);
 }
@@ -512,8 +472,8 @@ static void test_passive_close(void **state)
 	struct fx *f = *state;
 	struct vstack *vs = &f->h.vs;
 	passive_open(f, false);
-	inject(f, (struct tseg){ .seq = f->peer_nxt, .ack = f->iss + 1, .flags = TH_ACK | TH_FIN,
-				 .win = 1000 });
+	fx_inject(f, (struct tseg){ .seq = f->peer_nxt, .ack = f->iss + 1, .flags = TH_ACK | TH_FIN,
+				    .win = 1000 });
 	struct fake_pkt *p;
 	struct tseg a = expect(f, &p);
 	free(p);
@@ -525,8 +485,8 @@ static void test_passive_close(void **state)
 	assert_int_equal(tcp_inq(vs, f->ts), 0);
 	assert_int_equal(tcp_inq_hint(vs, f->ts), 1); /* EOF shows as 1, as Linux */
 	/* our ACK of the FIN was lost: the FIN again is ACKed again */
-	inject(f, (struct tseg){ .seq = f->peer_nxt, .ack = f->iss + 1, .flags = TH_ACK | TH_FIN,
-				 .win = 1000 });
+	fx_inject(f, (struct tseg){ .seq = f->peer_nxt, .ack = f->iss + 1, .flags = TH_ACK | TH_FIN,
+				    .win = 1000 });
 	a = expect(f, &p);
 	free(p);
 	assert_int_equal(a.ack, f->peer_nxt + 1);
@@ -534,8 +494,8 @@ static void test_passive_close(void **state)
 	struct tseg fin = expect(f, &p);
 	free(p);
 	assert_int_equal(fin.flags, TH_FIN | TH_ACK);
-	inject(f, (struct tseg){ .seq = f->peer_nxt + 1, .ack = f->iss + 2, .flags = TH_ACK,
-				 .win = 1000 });
+	fx_inject(f, (struct tseg){ .seq = f->peer_nxt + 1, .ack = f->iss + 2, .flags = TH_ACK,
+				    .win = 1000 });
 	struct vwire_conn c[4];
 	assert_int_equal(tcp_list_connections(vs, c, 4), 1);
 }
@@ -552,12 +512,12 @@ static void test_simultaneous_close(void **state)
 	assert_true(fin.flags & TH_FIN);
 	assert_int_equal(tcp_send(vs, f->ts, "x", 1, 0), -EPIPE);
 	/* the peer's FIN crosses ours */
-	inject(f, (struct tseg){ .seq = f->peer_nxt, .ack = f->iss + 1, .flags = TH_ACK | TH_FIN,
-				 .win = 1000 });
+	fx_inject(f, (struct tseg){ .seq = f->peer_nxt, .ack = f->iss + 1, .flags = TH_ACK | TH_FIN,
+				    .win = 1000 });
 	assert_int_equal(tcp_state(f->ts), VWIRE_TCP_CLOSING);
 	fake_host_drain(&f->h);
-	inject(f, (struct tseg){ .seq = f->peer_nxt + 1, .ack = f->iss + 2, .flags = TH_ACK,
-				 .win = 1000 });
+	fx_inject(f, (struct tseg){ .seq = f->peer_nxt + 1, .ack = f->iss + 2, .flags = TH_ACK,
+				    .win = 1000 });
 	assert_int_equal(tcp_state(f->ts), VWIRE_TCP_TIME_WAIT);
 }
 
@@ -566,8 +526,8 @@ static void test_close_with_unread_data_resets(void **state)
 	struct fx *f = *state;
 	struct vstack *vs = &f->h.vs;
 	passive_open(f, false);
-	inject(f, (struct tseg){ .seq = f->peer_nxt, .ack = f->iss + 1, .flags = TH_ACK,
-				 .win = 1000, .data = (const uint8_t *)"abc", .len = 3 });
+	fx_inject(f, (struct tseg){ .seq = f->peer_nxt, .ack = f->iss + 1, .flags = TH_ACK,
+				    .win = 1000, .data = (const uint8_t *)"abc", .len = 3 });
 	fake_host_drain(&f->h);
 	tcp_close(vs, f->ts);
 	struct fake_pkt *p;
@@ -598,7 +558,7 @@ static void test_rst_rules(void **state)
 	struct vstack *vs = &f->h.vs;
 	passive_open(f, false);
 	/* in window but not exact: challenge ACK (RFC 5961 3.2) */
-	inject(f, (struct tseg){ .seq = f->peer_nxt + 10, .flags = TH_RST });
+	fx_inject(f, (struct tseg){ .seq = f->peer_nxt + 10, .flags = TH_RST });
 	struct fake_pkt *p;
 	struct tseg a = expect(f, &p);
 	free(p);
@@ -606,15 +566,15 @@ static void test_rst_rules(void **state)
 	assert_int_equal(a.ack, f->peer_nxt);
 	assert_int_equal(tcp_state(f->ts), VWIRE_TCP_ESTABLISHED);
 	/* a SYN in a synchronized state: challenge ACK too */
-	inject(f, (struct tseg){ .seq = f->peer_nxt + 5, .flags = TH_SYN, .win = 100 });
+	fx_inject(f, (struct tseg){ .seq = f->peer_nxt + 5, .flags = TH_SYN, .win = 100 });
 	a = expect(f, &p);
 	free(p);
 	assert_int_equal(a.flags, TH_ACK);
 	/* out of window: ignored */
-	inject(f, (struct tseg){ .seq = f->peer_nxt + 10000000, .flags = TH_RST });
+	fx_inject(f, (struct tseg){ .seq = f->peer_nxt + 10000000, .flags = TH_RST });
 	expect_nothing(f);
 	/* exact: reset */
-	inject(f, (struct tseg){ .seq = f->peer_nxt, .flags = TH_RST });
+	fx_inject(f, (struct tseg){ .seq = f->peer_nxt, .flags = TH_RST });
 	assert_int_equal(tcp_state(f->ts), VWIRE_TCP_CLOSE);
 	assert_int_equal(tcp_send(vs, f->ts, "x", 1, 0), -ECONNRESET);
 	assert_int_equal(tcp_send(vs, f->ts, "x", 1, 0), -EPIPE);
@@ -623,19 +583,19 @@ static void test_rst_rules(void **state)
 static void test_rst_for_no_connection(void **state)
 {
 	struct fx *f = *state;
-	inject(f, (struct tseg){ .dport = 9, .seq = 77, .flags = TH_SYN, .win = 100 });
+	fx_inject(f, (struct tseg){ .dport = 9, .seq = 77, .flags = TH_SYN, .win = 100 });
 	struct fake_pkt *p;
 	struct tseg r = expect(f, &p);
 	free(p);
 	assert_int_equal(r.flags, TH_RST | TH_ACK);
 	assert_int_equal(r.seq, 0);
 	assert_int_equal(r.ack, 78);
-	inject(f, (struct tseg){ .dport = 9, .seq = 77, .ack = 555, .flags = TH_ACK, .win = 100 });
+	fx_inject(f, (struct tseg){ .dport = 9, .seq = 77, .ack = 555, .flags = TH_ACK, .win = 100 });
 	r = expect(f, &p);
 	free(p);
 	assert_int_equal(r.flags, TH_RST);
 	assert_int_equal(r.seq, 555);
-	inject(f, (struct tseg){ .dport = 9, .seq = 77, .flags = TH_RST });
+	fx_inject(f, (struct tseg){ .dport = 9, .seq = 77, .flags = TH_RST });
 	expect_nothing(f);
 }
 
@@ -692,7 +652,7 @@ static void test_zero_window_probe(void **state)
 	struct fx *f = *state;
 	struct vstack *vs = &f->h.vs;
 	passive_open(f, false);
-	inject(f, (struct tseg){ .seq = f->peer_nxt, .ack = f->iss + 1, .flags = TH_ACK, .win = 0 });
+	fx_inject(f, (struct tseg){ .seq = f->peer_nxt, .ack = f->iss + 1, .flags = TH_ACK, .win = 0 });
 	tcp_send(vs, f->ts, "data", 4, 0);
 	expect_nothing(f);
 	assert_true(vs_timer_armed(&f->ts->persist_timer));
@@ -702,7 +662,7 @@ static void test_zero_window_probe(void **state)
 	free(p);
 	assert_int_equal(s.seq, f->iss);   /* snd_una - 1 */
 	assert_int_equal(s.len, 0);
-	inject(f, (struct tseg){ .seq = f->peer_nxt, .ack = f->iss + 1, .flags = TH_ACK, .win = 10 });
+	fx_inject(f, (struct tseg){ .seq = f->peer_nxt, .ack = f->iss + 1, .flags = TH_ACK, .win = 10 });
 	s = expect(f, &p);
 	free(p);
 	assert_int_equal(s.len, 4);
@@ -721,7 +681,7 @@ static void test_nagle_holds_small_segments(void **state)
 	tcp_send(vs, f->ts, "b", 1, 0);
 	tcp_send(vs, f->ts, "c", 1, 0);
 	expect_nothing(f);               /* a small segment is unacked */
-	inject(f, (struct tseg){ .seq = f->peer_nxt, .ack = f->iss + 2, .flags = TH_ACK, .win = 1000 });
+	fx_inject(f, (struct tseg){ .seq = f->peer_nxt, .ack = f->iss + 2, .flags = TH_ACK, .win = 1000 });
 	s = expect(f, &p);
 	free(p);
 	assert_int_equal(s.len, 2);
@@ -798,16 +758,16 @@ static void test_listen_backlog_drops_syns(void **state)
 	tcp_bind(vs, f->listener, &any, LPORT);
 	tcp_listen(vs, f->listener, 0);
 	for (uint16_t port = 6000; port < 6003; port++) {
-		inject(f, (struct tseg){ .sport = port, .seq = PEER_ISN, .flags = TH_SYN,
-					 .win = 65535, .opt = peer_syn_opts(), .syn_opts = true });
+		fx_inject(f, (struct tseg){ .sport = port, .seq = PEER_ISN, .flags = TH_SYN,
+					    .win = 65535, .opt = peer_syn_opts(), .syn_opts = true });
 		struct fake_pkt *p = fake_host_pop(&f->h);
 		if (!p)
 			continue;
 		struct tseg sa;
 		tu_parse(p->data, p->len, &sa);
 		free(p);
-		inject(f, (struct tseg){ .sport = port, .seq = PEER_ISN + 1, .ack = sa.seq + 1,
-					 .flags = TH_ACK, .win = 100 });
+		fx_inject(f, (struct tseg){ .sport = port, .seq = PEER_ISN + 1, .ack = sa.seq + 1,
+					    .flags = TH_ACK, .win = 100 });
 	}
 	/* backlog 0 admits one connection (Linux's off-by-one) */
 	assert_int_equal(f->listener->aq_len, 1);
@@ -833,7 +793,8 @@ static void test_cork_and_msg_more(void **state)
 	free(p);
 	assert_int_equal(s.len, 20);
 	assert_true(s.flags & TH_PSH);
-	inject(f, (struct tseg){ .seq = f->peer_nxt, .ack = f->iss + 21, .flags = TH_ACK, .win = 1000 });
+	fx_inject(f, (struct tseg){ .seq = f->peer_nxt, .ack = f->iss + 21, .flags = TH_ACK,
+				    .win = 1000 });
 	/* MSG_MORE holds even with TCP_NODELAY, and sets no PSH */
 	tcp_setsockopt(vs, f->ts, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 	tcp_send(vs, f->ts, "xy", 2, MSG_MORE);
@@ -863,7 +824,7 @@ static void test_held_data_goes_out_on_probe_timer(void **state)
 	/* MSG_MORE held it only during the call: an ACK may release more */
 	tcp_send(vs, f->ts, "more", 4, MSG_MORE);
 	expect_nothing(f);
-	inject(f, (struct tseg){ .seq = f->peer_nxt, .ack = f->iss + 5, .flags = TH_ACK, .win = 1000 });
+	fx_inject(f, (struct tseg){ .seq = f->peer_nxt, .ack = f->iss + 5, .flags = TH_ACK, .win = 1000 });
 	s = expect(f, &p);
 	free(p);
 	assert_int_equal(s.seq, f->iss + 5);
@@ -915,8 +876,8 @@ static void test_keepalive_answered_stays_up(void **state)
 	for (int i = 0; i < 20; i++) {
 		vs_timers_run_until(vs, vs_timers_next(vs));
 		fake_host_drain(&f->h);
-		inject(f, (struct tseg){ .seq = f->peer_nxt, .ack = f->iss + 1, .flags = TH_ACK,
-					 .win = 1000 });
+		fx_inject(f, (struct tseg){ .seq = f->peer_nxt, .ack = f->iss + 1, .flags = TH_ACK,
+					    .win = 1000 });
 	}
 	assert_int_equal(tcp_state(f->ts), VWIRE_TCP_ESTABLISHED);
 }
@@ -991,7 +952,7 @@ static void test_pmtu_lowers_mss_and_retransmits(void **state)
 
 int main(void)
 {
-#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, fx_teardown)
 	const struct CMUnitTest tests[] = {
 		T(test_passive_open),
 		T(test_active_open_and_syn_options),

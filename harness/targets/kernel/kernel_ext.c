@@ -1,5 +1,5 @@
-/* The vwire extensions the kernel target offers: vwire_configure and
- * vwire_connections.
+/* The vwire extensions the kernel target offers: vwire_configure,
+ * vwire_connections and vwire_sent_time.
  *
  * It deliberately offers no vwire_sysctl_*: the process is inside its own
  * namespace, so a backtick command's `sysctl -w` or `echo > /proc/sys/...`
@@ -20,6 +20,14 @@
 
 int vwire_configure(void *userdata, const struct vwire_net_config *cfg);
 int vwire_connections(void *userdata, struct vwire_conn *out, int max);
+int64_t vwire_sent_time(void *userdata);
+
+/* When Linux sent the packet netdev_receive returned last (kernel_sniff.c). */
+int64_t vwire_sent_time(void *userdata)
+{
+	const struct kernel_target *kt = userdata;
+	return kt ? kt->last_sent_usecs : -1;
+}
 
 int vwire_configure(void *userdata, const struct vwire_net_config *cfg)
 {

@@ -94,6 +94,8 @@ static int k_netdev_receive(void *ud, void *buf, size_t *count)
 		ssize_t n = read(kt->tun_fd, buf, *count);
 		if (n < 0)
 			return -1; /* EAGAIN: nothing queued */
+		/* Noise too: its copy must leave the sniffer's queue. */
+		kt->last_sent_usecs = kt_sniff_stamp(kt, buf, (size_t)n);
 		if (!kt_is_noise(buf, (size_t)n)) {
 			kt_fill_checksums(buf, (size_t)n);
 			*count = (size_t)n;
@@ -104,7 +106,8 @@ static int k_netdev_receive(void *ud, void *buf, size_t *count)
 
 /* Real sleep, but it ends as soon as tun0 has a packet to read: the
  * harness polls in short sleeps, and waking at once stamps each outbound
- * packet with the moment the kernel sent it, not the end of a step. */
+ * packet close to the moment the kernel sent it, not the end of a step
+ * (the exact moment, when the sniffer has it, comes from kernel_sniff.c). */
 static int k_usleep(void *ud, useconds_t usec)
 {
 	struct kernel_target *kt = ud;

@@ -88,6 +88,7 @@ int kt_netns_create(struct kernel_target *kt, char *err, size_t errlen)
 		close(kt->tun_fd);
 		kt->tun_fd = -1;
 	}
+	kt_sniff_close(kt);
 	kt->net_ready = false;
 
 	if (unshare_small_ehash() < 0) {

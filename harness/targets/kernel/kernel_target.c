@@ -69,6 +69,7 @@ static void kt_free(void *ud)
 	kt_fds_close_all(kt);
 	if (kt->tun_fd >= 0)
 		close(kt->tun_fd);
+	kt_sniff_close(kt);
 	if (kt->ns_fd >= 0)
 		close(kt->ns_fd);
 	pthread_mutex_destroy(&kt->lock);
@@ -89,6 +90,8 @@ void packetdrill_interface_init(const char *flags,
 	kt_fds_init(kt);
 	kt->ns_fd = -1;
 	kt->tun_fd = -1;
+	kt->sniff_fd = -1;
+	kt->last_sent_usecs = -1;
 	kt_default_net(&kt->net);
 
 	char err[512];
@@ -97,9 +100,10 @@ void packetdrill_interface_init(const char *flags,
 		kt_free(kt);
 		return;
 	}
-	/* Real time on a shared machine: a packet is stamped when this thread
-	 * wakes from ppoll on tun0, so ask for a prompt wake-up (best effort:
-	 * a higher priority than other jobs, no timer slack). */
+	/* Real time on a shared machine: packets carry the kernel's sending
+	 * time (kernel_sniff.c), but calls and injected packets happen when
+	 * this thread runs, so ask for a prompt wake-up (best effort: a
+	 * higher priority than other jobs, no timer slack). */
 	(void)setpriority(PRIO_PROCESS, 0, -10);
 	(void)prctl(PR_SET_TIMERSLACK, 1UL, 0UL, 0UL, 0UL);
 	ifc->userdata = kt;

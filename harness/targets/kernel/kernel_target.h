@@ -10,6 +10,7 @@
 #include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "vwire_target.h"
@@ -19,6 +20,17 @@
 #define KT_MAX_FDS 1024
 
 #define KT_TUN_NAME "tun0"
+
+/* kernel_sniff.c: copies of tun0's outgoing packets kept for matching
+ * (headers only) and how many bytes of each. */
+#define KT_SNIFF_RING 256
+#define KT_SNIFF_HEAD 96
+
+struct kt_sniffed {
+	unsigned char head[KT_SNIFF_HEAD];
+	size_t len;
+	int64_t usecs;              /* kernel timestamp, gettimeofday's clock */
+};
 #define KT_NEEDS_PRIVILEGE \
 	"kernel target: needs root or CAP_NET_ADMIN to create a network " \
 	"namespace and a TUN device"
@@ -34,6 +46,10 @@ struct kernel_target {
 
 	bool net_ready;             /* tun0 up, addresses and routes set */
 	int tun_fd;                 /* non-blocking, IFF_TUN | IFF_NO_PI */
+	int sniff_fd;               /* packet socket on tun0, or -1 */
+	size_t sniff_len;           /* entries in sniffed[], oldest first */
+	struct kt_sniffed sniffed[KT_SNIFF_RING];
+	int64_t last_sent_usecs;    /* when the last packet read was sent, -1 */
 	struct vwire_net_config net;
 	bool net_given;             /* vwire_configure came */
 };
@@ -49,6 +65,12 @@ int kt_write_proc(const char *path, const char *value);
 
 /* kernel_tun.c */
 int kt_tun_setup(struct kernel_target *kt, char *err, size_t errlen);
+
+/* kernel_sniff.c: open (after tun0 exists; -1 leaves sniff_fd -1), close,
+ * and the kernel's timestamp of a packet just read from tun0 (-1: none). */
+int kt_sniff_open(struct kernel_target *kt);
+void kt_sniff_close(struct kernel_target *kt);
+int64_t kt_sniff_stamp(struct kernel_target *kt, const unsigned char *pkt, size_t len);
 
 /* kernel_fdmap.c */
 void kt_fds_init(struct kernel_target *kt);

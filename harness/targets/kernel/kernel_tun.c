@@ -351,6 +351,8 @@ int kt_tun_setup(struct kernel_target *kt, char *err, size_t errlen)
 	errno = saved;
 	if (rc < 0)
 		return fail(err, errlen, "bring up " KT_TUN_NAME);
+	/* Best effort: without it packets are stamped when read. */
+	(void)kt_sniff_open(kt);
 
 	if (!kt->net_given) {
 		/* No configure: packetdrill's defaults, both families. */
