@@ -449,18 +449,9 @@ static bool classify(struct script_line *l, char *line, bool procps, int depth)
 	return true;
 }
 
-/* Runs lines through one /bin/sh -c; its exit status as sh reports one. */
-static int run_shell(const char *text)
+/* A child's exit status as sh reports one (128 + N for signal N). */
+static int child_status(pid_t pid)
 {
-	ready_children();
-	fflush(NULL);
-	pid_t pid = fork();
-	if (pid < 0)
-		return 126;
-	if (pid == 0) {
-		execl("/bin/sh", "sh", "-c", text, (char *)NULL);
-		_exit(127);
-	}
 	int status = 0;
 	while (waitpid(pid, &status, 0) < 0) {
 		if (errno != EINTR)
@@ -469,6 +460,28 @@ static int run_shell(const char *text)
 	if (WIFSIGNALED(status))
 		return 128 + WTERMSIG(status);
 	return WEXITSTATUS(status);
+}
+
+/* /bin/sh with one or two arguments (b may be NULL); its exit status as
+ * sh reports one. */
+static int run_sh(const char *a, const char *b)
+{
+	ready_children();
+	fflush(NULL);
+	pid_t pid = fork();
+	if (pid < 0)
+		return 126;
+	if (pid == 0) {
+		execl("/bin/sh", "sh", a, b, (char *)NULL);
+		_exit(127);
+	}
+	return child_status(pid);
+}
+
+/* Runs lines through one /bin/sh -c. */
+static int run_shell(const char *text)
+{
+	return run_sh("-c", text);
 }
 
 /* A plain line as sh runs a simple command: fork, the redirection, exec
@@ -510,14 +523,7 @@ static int run_direct(const struct script_line *l)
 		}
 		_exit(errno == ENOENT ? 127 : 126);
 	}
-	int status = 0;
-	while (waitpid(pid, &status, 0) < 0) {
-		if (errno != EINTR)
-			return 126;
-	}
-	if (WIFSIGNALED(status))
-		return 128 + WTERMSIG(status);
-	return WEXITSTATUS(status);
+	return child_status(pid);
 }
 
 static void key_path(const char *arg, char *path, size_t len)
@@ -699,21 +705,7 @@ static int run_nested(const struct script *sub)
 	free(now);
 	if (same)
 		return execute(sub);
-	ready_children();
-	fflush(NULL);
-	pid_t pid = fork();
-	if (pid < 0)
-		return 126;
-	if (pid == 0) {
-		execl("/bin/sh", "sh", sub->file, (char *)NULL);
-		_exit(127);
-	}
-	int status = 0;
-	while (waitpid(pid, &status, 0) < 0) {
-		if (errno != EINTR)
-			return 126;
-	}
-	return WIFSIGNALED(status) ? 128 + WTERMSIG(status) : WEXITSTATUS(status);
+	return run_sh(sub->file, NULL);
 }
 
 /* Takes text; NULL when one line is not of the kinds above. A line ending

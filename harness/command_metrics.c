@@ -1,5 +1,6 @@
 /* See command_metrics.h. */
 #include "command_metrics.h"
+#include "command_wrapper.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -15,32 +16,10 @@
 
 #define MARK ".vwire-tcp-metrics-flush"
 
-/* The real ip(8) on PATH, or NULL. */
-static bool find_ip(char *out, size_t len)
-{
-	const char *path = getenv("PATH");
-	if (!path || !*path)
-		path = "/usr/sbin:/usr/bin:/sbin:/bin";
-	while (*path) {
-		size_t n = strcspn(path, ":");
-		if (n && (size_t)snprintf(out, len, "%.*s/ip", (int)n, path) < len &&
-		    access(out, X_OK) == 0)
-			return true;
-		path += n + (path[n] == ':');
-	}
-	return false;
-}
-
 int command_metrics_prepare(const char *dir, char *bin, size_t len)
 {
 	char real[4096], file[4200];
-	if (!find_ip(real, sizeof(real)) || strchr(real, '\'') || strchr(dir, '\''))
-		return -1;
-	if ((size_t)snprintf(bin, len, "%s/.vwire-bin", dir) >= len ||
-	    (mkdir(bin, 0755) && errno != EEXIST))
-		return -1;
-	snprintf(file, sizeof(file), "%s/ip", bin);
-	FILE *f = fopen(file, "w");
+	FILE *f = command_wrapper_open(dir, "ip", real, sizeof(real), bin, len, file);
 	if (!f)
 		return -1;
 	/* Any word naming the tcp_metrics object (ip accepts prefixes: tcpm)
@@ -55,9 +34,7 @@ int command_metrics_prepare(const char *dir, char *bin, size_t len)
 		   "\tesac\n"
 		   "done\n"
 		   "exec '%s' \"$@\"\n", dir, real);
-	if (fclose(f) || chmod(file, 0755))
-		return -1;
-	return 0;
+	return command_wrapper_close(f, file);
 }
 
 bool command_metrics_flushed(const char *dir)

@@ -34,6 +34,18 @@ static int nl_open(void)
 	return fd;
 }
 
+/* A request about tun0's qdiscs, with no attributes yet. */
+static void init_req(struct qdisc_req *r, int ifindex, unsigned short type,
+		     unsigned short flags)
+{
+	memset(r, 0, sizeof(*r));
+	r->nh.nlmsg_len = NLMSG_LENGTH(sizeof(r->tc));
+	r->nh.nlmsg_type = type;
+	r->nh.nlmsg_flags = flags;
+	r->tc.tcm_family = AF_UNSPEC;
+	r->tc.tcm_ifindex = ifindex;
+}
+
 static void add_attr(struct qdisc_req *r, unsigned short type, const void *data,
 		     size_t len)
 {
@@ -86,12 +98,7 @@ int command_qdisc_read(char *kind, size_t klen, long *limit)
 	if (fd < 0)
 		return -1;
 	struct qdisc_req req;
-	memset(&req, 0, sizeof(req));
-	req.nh.nlmsg_len = NLMSG_LENGTH(sizeof(req.tc));
-	req.nh.nlmsg_type = RTM_GETQDISC;
-	req.nh.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-	req.tc.tcm_family = AF_UNSPEC;
-	req.tc.tcm_ifindex = ifindex;
+	init_req(&req, ifindex, RTM_GETQDISC, NLM_F_REQUEST | NLM_F_DUMP);
 	int rc = -1;
 	*limit = -1;
 	snprintf(kind, klen, "%s", "");
@@ -130,9 +137,6 @@ int command_qdisc_request(enum qdisc_verb verb, const char *kind, long limit)
 	int fd = nl_open();
 	if (fd < 0)
 		return -EIO;
-	struct qdisc_req req;
-	memset(&req, 0, sizeof(req));
-	req.nh.nlmsg_len = NLMSG_LENGTH(sizeof(req.tc));
 	/* The flags tc(8) gives each verb. */
 	static const unsigned short flags[] = {
 		[QDISC_ADD] = NLM_F_CREATE | NLM_F_EXCL,
@@ -140,10 +144,9 @@ int command_qdisc_request(enum qdisc_verb verb, const char *kind, long limit)
 		[QDISC_CHANGE] = 0,
 		[QDISC_DELETE] = 0,
 	};
-	req.nh.nlmsg_type = verb == QDISC_DELETE ? RTM_DELQDISC : RTM_NEWQDISC;
-	req.nh.nlmsg_flags = (unsigned short)(NLM_F_REQUEST | NLM_F_ACK | flags[verb]);
-	req.tc.tcm_family = AF_UNSPEC;
-	req.tc.tcm_ifindex = ifindex;
+	struct qdisc_req req;
+	init_req(&req, ifindex, verb == QDISC_DELETE ? RTM_DELQDISC : RTM_NEWQDISC,
+		 (unsigned short)(NLM_F_REQUEST | NLM_F_ACK | flags[verb]));
 	req.tc.tcm_parent = TC_H_ROOT;
 	if (kind && kind[0])
 		add_attr(&req, TCA_KIND, kind, strlen(kind) + 1);

@@ -1,5 +1,6 @@
 /* See command_tc.h. */
 #include "command_tc.h"
+#include "command_wrapper.h"
 #include "command_qdisc.h"
 
 #include <errno.h>
@@ -14,32 +15,10 @@
 #define KIND ".vwire-tc-kind"
 #define ERRORS ".vwire-tc-errors"   /* tc's own, shown unless the fq is kept */
 
-/* The real tc(8) on PATH. */
-static bool find_tc(char *out, size_t len)
-{
-	const char *path = getenv("PATH");
-	if (!path || !*path)
-		path = "/usr/sbin:/usr/bin:/sbin:/bin";
-	while (*path) {
-		size_t n = strcspn(path, ":");
-		if (n && (size_t)snprintf(out, len, "%.*s/tc", (int)n, path) < len &&
-		    access(out, X_OK) == 0)
-			return true;
-		path += n + (path[n] == ':');
-	}
-	return false;
-}
-
 int command_tc_prepare(const char *dir, char *bin, size_t len)
 {
 	char real[4096], file[4200];
-	if (!find_tc(real, sizeof(real)) || strchr(real, '\'') || strchr(dir, '\''))
-		return -1;
-	if ((size_t)snprintf(bin, len, "%s/.vwire-bin", dir) >= len ||
-	    (mkdir(bin, 0755) && errno != EEXIST))
-		return -1;
-	snprintf(file, sizeof(file), "%s/tc", bin);
-	FILE *f = fopen(file, "w");
+	FILE *f = command_wrapper_open(dir, "tc", real, sizeof(real), bin, len, file);
 	if (!f)
 		return -1;
 	/* A deletion ends a fq the kernel lacked; a change that worked makes
@@ -64,9 +43,7 @@ int command_tc_prepare(const char *dir, char *bin, size_t len)
 		   "esac\n"
 		   "cat \"$e\" >&2\n"
 		   "exit $rc\n", dir, real, dir, dir, dir);
-	if (fclose(f) || chmod(file, 0755))
-		return -1;
-	return 0;
+	return command_wrapper_close(f, file);
 }
 
 bool command_tc_changed(const char *dir, char *kind, size_t klen)

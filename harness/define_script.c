@@ -22,10 +22,20 @@ static bool defined_in_first(const struct config *cfg, size_t first, const char 
 	return false;
 }
 
+static const char key[] = "--define=";
+
+bool is_define_line(const char *line, size_t n, size_t *indent)
+{
+	size_t i = 0;
+	while (i < n && (line[i] == ' ' || line[i] == '\t'))
+		i++;
+	*indent = i;
+	return n - i >= sizeof(key) - 1 && !memcmp(line + i, key, sizeof(key) - 1);
+}
+
 bool script_defines_apply(const char *name, const char *text, size_t len, struct config *cfg,
 			  struct diag *err)
 {
-	static const char key[] = "--define=";
 	/* The defines cfg has on entry are the command line's; among the
 	 * script's own, the last one wins. */
 	size_t from_command_line = cfg->define_count;
@@ -44,10 +54,8 @@ bool script_defines_apply(const char *name, const char *text, size_t len, struct
 			return false;
 		if (r > 0 || !blocks.active)
 			continue;
-		size_t i = 0;
-		while (i < n && (line[i] == ' ' || line[i] == '\t'))
-			i++;
-		if (n - i < sizeof(key) - 1 || memcmp(line + i, key, sizeof(key) - 1))
+		size_t i;
+		if (!is_define_line(line, n, &i))
 			continue;
 		size_t v = i + sizeof(key) - 1, e = v;
 		while (e < n && line[e] != ' ' && line[e] != '\t' && line[e] != '\r')

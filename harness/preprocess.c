@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "define_script.h"
 #include "frontend_internal.h"
 
 struct text_buf {
@@ -131,14 +132,6 @@ static size_t directive(const char *line, size_t n, const char **kw, const char 
 	return k - i - 1;
 }
 
-static bool is_define_line(const char *line, size_t n)
-{
-	size_t i = 0;
-	while (i < n && (line[i] == ' ' || line[i] == '\t'))
-		i++;
-	return n - i >= 9 && !memcmp(line + i, "--define=", 9);
-}
-
 static bool kw_is(const char *kw, size_t n, const char *want)
 {
 	return n == strlen(want) && !memcmp(kw, want, n);
@@ -232,7 +225,8 @@ char *preprocess_script(const char *name, const char *text, size_t len,
 		if (r < 0)
 			goto fail;
 		if (r == 0 && blocks.active) {
-			if (is_define_line(line, n))
+			size_t indent;
+			if (is_define_line(line, n, &indent))
 				buf_put(&out, line, n); /* its own name stays a name */
 			else
 				put_substituted(&out, line, n, cfg, line_no, map);

@@ -31,19 +31,25 @@ void tcp_deliver_wakeup(struct tcp_sock *ts)
 	vs_wakeup(ts->vs);
 }
 
-/* RFC 5961 challenge ACK, rate-limited per second across the instance. */
-static void challenge_ack(struct tcp_sock *ts)
+bool tcp_challenge_ack_allowed(struct vstack *vs)
 {
-	struct tcp_table *t = ts->vs->tcp;
-	int64_t now = vs_now(ts->vs);
+	struct tcp_table *t = vs->tcp;
+	int64_t now = vs_now(vs);
 	if (now - t->challenge_stamp >= 1000000) {
 		t->challenge_stamp = now;
 		t->challenge_count = 0;
 	}
-	if (t->challenge_count >= ts->vs->knobs.tcp_challenge_ack_limit)
-		return;
+	if (t->challenge_count >= vs->knobs.tcp_challenge_ack_limit)
+		return false;
 	t->challenge_count++;
-	tcp_send_ack(ts);
+	return true;
+}
+
+/* RFC 5961 challenge ACK, rate-limited per second across the instance. */
+static void challenge_ack(struct tcp_sock *ts)
+{
+	if (tcp_challenge_ack_allowed(ts->vs))
+		tcp_send_ack(ts);
 }
 
 /* Duplicate ACKs for out-of-window pure ACKs are rate-limited
@@ -614,47 +620,42 @@ static void data_input(struct tcp_sock *ts, const struct seg *s)
 		tcp_arm_delack(ts);
 }
 
+/* What TIME-WAIT looks at in a segment. */
+static struct tcp_tw_seg tw_seg(const struct seg *s)
+{
+	return (struct tcp_tw_seg){ .seq = s->seq, .end = s->end, .len = s->len,
+				    .tsval = s->opt.tsval, .flags = s->flags,
+				    .ts_ok = s->opt.ts_ok };
+}
+
+/* A whole TCB in TIME-WAIT (tcp_timewait.c's rule, as an entry's). */
 static void timewait_input(struct tcp_sock *ts, const struct seg *s, bool *reopen)
 {
 	struct vstack *vs = ts->vs;
-	if (s->flags & TH_RST) {
-		/* RFC 5961 3.2: only a RST at exactly RCV.NXT is believed; one
-		 * elsewhere in the window gets a challenge ACK, others nothing. */
-		if (s->seq != ts->rcv_nxt) {
-			if (seq_acceptable(ts, s))
-				challenge_ack(ts);
-			return;
-		}
-		/* RFC 1337: with tcp_rfc1337 set, a RST does not end TIME-WAIT. */
-		if (!vs->knobs.tcp_rfc1337)
-			tcp_done(ts);
-		return;
-	}
-	if ((s->flags & TH_SYN) && !(s->flags & TH_ACK)) {
-		/* RFC 6191: a SYN above the old sequence space, or with a newer
-		 * timestamp, may start a new incarnation. */
-		bool newer_ts = ts->ts_ok && s->opt.ts_ok &&
-				(int32_t)(s->opt.tsval - ts->ts_recent) > 0;
-		if (seq_gt(s->seq, ts->rcv_nxt) || newer_ts) {
-			tcp_done(ts);
-			*reopen = true;
-			return;
-		}
+	struct tcp_tw_rcv r = { .rcv_nxt = ts->rcv_nxt, .rcv_wup = ts->rcv_wup,
+				.rcv_adv = ts->rcv_adv, .ts_recent = ts->ts_recent,
+				.ts_recent_stamp = ts->ts_recent_stamp, .ts_ok = ts->ts_ok };
+	struct tcp_tw_seg seg = tw_seg(s);
+	switch (tcp_tw_decide(vs, &r, &seg)) {
+	case TCP_TW_DROP:
+		break;
+	case TCP_TW_CHALLENGE_ACK:
+		challenge_ack(ts);
+		break;
+	case TCP_TW_ACK:
 		tcp_send_ack(ts);
-		return;
-	}
-	if (paws_reject(ts, s)) {
-		tcp_send_ack(ts);
-		return;
-	}
-	if (s->flags & TH_FIN) {
-		/* The peer's FIN again: our ACK was lost. ACK, restart 2MSL. */
+		break;
+	case TCP_TW_ACK_RESTART:
 		tcp_send_ack(ts);
 		vs_timer_arm(vs, &ts->wait_timer, vs_now(vs) + TCP_TIMEWAIT_US);
-		return;
+		break;
+	case TCP_TW_REOPEN:
+		*reopen = true;
+		/* fall through */
+	case TCP_TW_KILL:
+		tcp_done(ts);
+		break;
 	}
-	if (s->len || !seq_acceptable(ts, s))
-		tcp_send_ack(ts);
 }
 
 static void established_input(struct tcp_sock *ts, const struct seg *s)
@@ -801,9 +802,8 @@ static bool timewait_entry_input(struct vstack *vs, const struct seg *s, bool *r
 		return false;
 	if (!tcp_md5_unsigned(s->raw, s->raw_len))
 		return true;    /* RFC 2385: an entry has no keys */
-	struct tcp_tw_seg ts = { .seq = s->seq, .end = s->end, .len = s->len,
-				 .tsval = s->opt.tsval, .flags = s->flags, .ts_ok = s->opt.ts_ok };
-	tcp_tw_input(vs, tw, &ts, reopen);
+	struct tcp_tw_seg seg = tw_seg(s);
+	tcp_tw_input(vs, tw, &seg, reopen);
 	return true;
 }
 

@@ -342,6 +342,21 @@ struct tcp_tw_seg {               /* what TIME-WAIT looks at in a segment */
 	uint8_t flags;
 	bool ts_ok;
 };
+/* What TIME-WAIT keeps of the receive side, a TCB's or an entry's. */
+struct tcp_tw_rcv {
+	uint32_t rcv_nxt, rcv_wup, rcv_adv, ts_recent;
+	int64_t ts_recent_stamp;
+	bool ts_ok;
+};
+enum tcp_tw_action {
+	TCP_TW_DROP, TCP_TW_ACK, TCP_TW_CHALLENGE_ACK, TCP_TW_ACK_RESTART, /* restart: 2MSL */
+	TCP_TW_KILL, TCP_TW_REOPEN,     /* reopen: gone, a listener may take the SYN */
+};
+/* RFC 9293 3.10.7.4 in TIME-WAIT: one rule for a TCB and an entry. */
+enum tcp_tw_action tcp_tw_decide(struct vstack *vs, const struct tcp_tw_rcv *r,
+				 const struct tcp_tw_seg *s);
+/* RFC 5961 7: may one more challenge ACK go this second (instance-wide)? */
+bool tcp_challenge_ack_allowed(struct vstack *vs);
 size_t tcp_tw_entry_size(void);
 /* Replaces ts (orphaned, in TIME-WAIT) with an entry and frees it; false
  * (ts untouched) when it cannot be. */
@@ -367,6 +382,9 @@ int tcp_table_pick_port(struct vstack *vs, struct tcp_sock *ts);
 bool vs_addr_eq(const struct vs_addr *a, const struct vs_addr *b);
 bool vs_addr_any(const struct vs_addr *a);
 void tcp_conn_describe(const struct tcp_sock *ts, struct vwire_conn *c);
+/* c zeroed, then its addresses and ports from a 4-tuple. */
+void tcp_conn_describe_tuple(struct vwire_conn *c, const struct vs_addr *laddr, uint16_t lport,
+			     const struct vs_addr *raddr, uint16_t rport);
 
 /* tcp_sock.c */
 struct tcp_sock *tcp_sock_alloc(struct vstack *vs, int family);

@@ -189,21 +189,29 @@ struct tcp_sock *tcp_accept(struct vstack *vs, struct tcp_sock *ts, int *err)
 	return c;
 }
 
-static void fill_conn(const struct tcp_sock *ts, struct vwire_conn *c)
+static void copy_addr(uint8_t *out, const struct vs_addr *a)
+{
+	if (a->family == AF_INET)
+		memcpy(out, &a->u.v4, 4);
+	else if (a->family == AF_INET6)
+		memcpy(out, &a->u.v6, 16);
+}
+
+void tcp_conn_describe_tuple(struct vwire_conn *c, const struct vs_addr *laddr, uint16_t lport,
+			     const struct vs_addr *raddr, uint16_t rport)
 {
 	memset(c, 0, sizeof(*c));
+	copy_addr(c->local_addr, laddr);
+	copy_addr(c->remote_addr, raddr);
+	c->local_port = lport;
+	c->remote_port = rport;
+}
+
+static void fill_conn(const struct tcp_sock *ts, struct vwire_conn *c)
+{
+	tcp_conn_describe_tuple(c, &ts->laddr, ts->lport, &ts->raddr, ts->rport);
 	c->fd = ts->fd;
 	c->family = ts->laddr.family ? ts->laddr.family : ts->family;
-	if (ts->laddr.family == AF_INET)
-		memcpy(c->local_addr, &ts->laddr.u.v4, 4);
-	else if (ts->laddr.family == AF_INET6)
-		memcpy(c->local_addr, &ts->laddr.u.v6, 16);
-	if (ts->raddr.family == AF_INET)
-		memcpy(c->remote_addr, &ts->raddr.u.v4, 4);
-	else if (ts->raddr.family == AF_INET6)
-		memcpy(c->remote_addr, &ts->raddr.u.v6, 16);
-	c->local_port = ts->lport;
-	c->remote_port = ts->rport;
 	c->state = ts->state;
 }
 

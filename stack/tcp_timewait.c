@@ -99,19 +99,9 @@ static void maybe_shrink(struct tcp_table *t)
 
 static void describe(const struct tcp_tw *tw, struct vwire_conn *c)
 {
-	memset(c, 0, sizeof(*c));
+	tcp_conn_describe_tuple(c, &tw->laddr, tw->lport, &tw->raddr, tw->rport);
 	c->fd = -1;
 	c->family = tw->laddr.family; /* a connection's: always set */
-	if (tw->laddr.family == AF_INET)
-		memcpy(c->local_addr, &tw->laddr.u.v4, 4);
-	else if (tw->laddr.family == AF_INET6)
-		memcpy(c->local_addr, &tw->laddr.u.v6, 16);
-	if (tw->raddr.family == AF_INET)
-		memcpy(c->remote_addr, &tw->raddr.u.v4, 4);
-	else if (tw->raddr.family == AF_INET6)
-		memcpy(c->remote_addr, &tw->raddr.u.v6, 16);
-	c->local_port = tw->lport;
-	c->remote_port = tw->rport;
 	c->state = VWIRE_TCP_TIME_WAIT;
 }
 
@@ -254,76 +244,73 @@ static void tw_ack(struct vstack *vs, struct tcp_tw *tw)
 	tw->rcv_adv = tw->rcv_nxt + tw->win;
 }
 
-static bool acceptable(const struct tcp_tw *tw, const struct tcp_tw_seg *s)
+static bool acceptable(const struct tcp_tw_rcv *r, const struct tcp_tw_seg *s)
 {
-	uint32_t wnd = seq_gt(tw->rcv_adv, tw->rcv_nxt) ? tw->rcv_adv - tw->rcv_nxt : 0;
-	return !seq_lt(s->end, tw->rcv_wup) && !seq_gt(s->seq, tw->rcv_nxt + wnd);
+	uint32_t wnd = seq_gt(r->rcv_adv, r->rcv_nxt) ? r->rcv_adv - r->rcv_nxt : 0;
+	return !seq_lt(s->end, r->rcv_wup) && !seq_gt(s->seq, r->rcv_nxt + wnd);
 }
 
 /* RFC 7323 5.3 (PAWS), with ts_recent trusted for 24 days. */
-static bool paws_reject(struct vstack *vs, const struct tcp_tw *tw, const struct tcp_tw_seg *s)
+static bool paws_reject(struct vstack *vs, const struct tcp_tw_rcv *r, const struct tcp_tw_seg *s)
 {
-	if (!tw->ts_ok || !s->ts_ok || (s->flags & TH_RST))
+	if (!r->ts_ok || !s->ts_ok || (s->flags & TH_RST))
 		return false;
-	if ((int32_t)(s->tsval - tw->ts_recent) >= 0)
+	if ((int32_t)(s->tsval - r->ts_recent) >= 0)
 		return false;
-	return vs_now(vs) - tw->ts_recent_stamp < 24LL * 86400 * 1000000;
+	return vs_now(vs) - r->ts_recent_stamp < 24LL * 86400 * 1000000;
 }
 
-/* The instance-wide challenge ACK budget (RFC 5961 7), as for a TCB. */
-static void challenge_ack(struct vstack *vs, struct tcp_tw *tw)
-{
-	struct tcp_table *t = vs->tcp;
-	int64_t now = vs_now(vs);
-	if (now - t->challenge_stamp >= 1000000) {
-		t->challenge_stamp = now;
-		t->challenge_count = 0;
-	}
-	if (t->challenge_count >= vs->knobs.tcp_challenge_ack_limit)
-		return;
-	t->challenge_count++;
-	tw_ack(vs, tw);
-}
-
-/* RFC 9293 3.10.7.4 in TIME-WAIT, as a whole TCB there answers. */
-void tcp_tw_input(struct vstack *vs, struct tcp_tw *tw, const struct tcp_tw_seg *s,
-		  bool *reopen)
+enum tcp_tw_action tcp_tw_decide(struct vstack *vs, const struct tcp_tw_rcv *r,
+				 const struct tcp_tw_seg *s)
 {
 	if (s->flags & TH_RST) {
-		/* RFC 5961 3.2: only a RST at exactly RCV.NXT is believed. */
-		if (s->seq != tw->rcv_nxt) {
-			if (acceptable(tw, s))
-				challenge_ack(vs, tw);
-			return;
-		}
-		if (!vs->knobs.tcp_rfc1337) /* RFC 1337: a RST may not end TIME-WAIT */
-			tw_kill(vs, tw);
-		return;
+		/* RFC 5961 3.2: only a RST at exactly RCV.NXT is believed; one
+		 * elsewhere in the window gets a challenge ACK, others nothing. */
+		if (s->seq != r->rcv_nxt)
+			return acceptable(r, s) ? TCP_TW_CHALLENGE_ACK : TCP_TW_DROP;
+		/* RFC 1337: with tcp_rfc1337 set, a RST does not end TIME-WAIT. */
+		return vs->knobs.tcp_rfc1337 ? TCP_TW_DROP : TCP_TW_KILL;
 	}
 	if ((s->flags & TH_SYN) && !(s->flags & TH_ACK)) {
 		/* RFC 6191: a SYN above the old sequence space, or with a newer
 		 * timestamp, may start a new incarnation. */
-		bool newer_ts = tw->ts_ok && s->ts_ok && (int32_t)(s->tsval - tw->ts_recent) > 0;
-		if (seq_gt(s->seq, tw->rcv_nxt) || newer_ts) {
-			tw_kill(vs, tw);
-			*reopen = true;
-			return;
-		}
-		tw_ack(vs, tw);
-		return;
+		bool newer_ts = r->ts_ok && s->ts_ok && (int32_t)(s->tsval - r->ts_recent) > 0;
+		return seq_gt(s->seq, r->rcv_nxt) || newer_ts ? TCP_TW_REOPEN : TCP_TW_ACK;
 	}
-	if (paws_reject(vs, tw, s)) {
+	if (paws_reject(vs, r, s))
+		return TCP_TW_ACK;
+	if (s->flags & TH_FIN)
+		return TCP_TW_ACK_RESTART;  /* the peer's FIN again: our ACK was lost */
+	return s->len || !acceptable(r, s) ? TCP_TW_ACK : TCP_TW_DROP;
+}
+
+void tcp_tw_input(struct vstack *vs, struct tcp_tw *tw, const struct tcp_tw_seg *s,
+		  bool *reopen)
+{
+	struct tcp_tw_rcv r = { .rcv_nxt = tw->rcv_nxt, .rcv_wup = tw->rcv_wup,
+				.rcv_adv = tw->rcv_adv, .ts_recent = tw->ts_recent,
+				.ts_recent_stamp = tw->ts_recent_stamp, .ts_ok = tw->ts_ok };
+	switch (tcp_tw_decide(vs, &r, s)) {
+	case TCP_TW_DROP:
+		break;
+	case TCP_TW_CHALLENGE_ACK:
+		if (tcp_challenge_ack_allowed(vs))
+			tw_ack(vs, tw);
+		break;
+	case TCP_TW_ACK:
 		tw_ack(vs, tw);
-		return;
-	}
-	if (s->flags & TH_FIN) {
-		/* The peer's FIN again: our ACK was lost. ACK, restart 2MSL. */
+		break;
+	case TCP_TW_ACK_RESTART:
 		tw_ack(vs, tw);
 		vs_timer_arm(vs, &tw->timer, vs_now(vs) + TCP_TIMEWAIT_US);
-		return;
+		break;
+	case TCP_TW_REOPEN:
+		*reopen = true;
+		/* fall through */
+	case TCP_TW_KILL:
+		tw_kill(vs, tw);
+		break;
 	}
-	if (s->len || !acceptable(tw, s))
-		tw_ack(vs, tw);
 }
 
 int tcp_tw_list(struct vstack *vs, struct vwire_conn *out, int n, int max)

@@ -11,40 +11,12 @@ import subprocess
 
 import pytest
 
+# The same held-write and Fast Open cookie scripts the wrapper test runs.
+from test_command_device import METRICS, QDISC as HOLD
+
 pytestmark = pytest.mark.skipif(
     os.geteuid() != 0 or not os.path.exists("/usr/sbin/tc") or not shutil.which("ip"),
     reason="commands are isolated (and reach the target) only as root, with iproute2")
-
-HOLD = """0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3
-+0 bind(3, ..., ...) = 0
-+0 listen(3, 1) = 0
-+0 < S 0:0(0) win 65535 <mss 1460>
-+0 > S. 0:0(0) ack 1 <mss 1460>
-+.1 < . 1:1(0) ack 1 win 65535
-+0 accept(3, ..., ...) = 4
-+0 `{block}`
-+0 write(4, ..., 100) = 100
-+.1 `true`
-+.4 `tc qdisc replace dev tun0 root pfifo limit 100`
-0.900 > P. 1:101(100) ack 1
-"""
-
-METRICS = """0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3
-+0 fcntl(3, F_SETFL, O_RDWR|O_NONBLOCK) = 0
-+0 sendto(3, ..., 0, MSG_FASTOPEN, ..., ...) = -1 EINPROGRESS (Operation is now in progress)
-+0 > S 0:0(0) <...>
-+.01 < S. 123:123(0) ack 1 win 5840 <mss 1460,FO abcd1234,nop,nop>
-+0 > . 1:1(0) ack 1
-+0 close(3) = 0
-+0 > F. 1:1(0) ack 1
-+.01 < F. 1:1(0) ack 2 win 5840
-+0 > . 2:2(0) ack 2
-+0 `{flush}`
-+0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 4
-+0 fcntl(4, F_SETFL, O_RDWR|O_NONBLOCK) = 0
-+0 sendto(4, ..., 1000, MSG_FASTOPEN, ..., ...) = -1 EINPROGRESS (Operation is now in progress)
-+0 > S 0:0(0) <...>
-"""
 
 
 def _env(fast):

@@ -19,15 +19,9 @@
 
 #define STACK_TEST_FAKE_HOST
 #include "stack_test_util.h"
+#include "bench_test_util.h"
 
 #define PORT 9000
-
-static double cpu_seconds(void)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
-	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
 
 static double wall_seconds(void)
 {
@@ -40,12 +34,6 @@ static size_t heap_in_use(void)
 {
 	struct mallinfo2 m = mallinfo2();
 	return m.uordblks;
-}
-
-static uint64_t env_u64(const char *name, uint64_t dflt)
-{
-	const char *v = getenv(name);
-	return v && *v ? strtoull(v, NULL, 10) : dflt;
 }
 
 /* Moves every queued packet of one host into the other: a clean link with

@@ -19,6 +19,7 @@
 
 #define STACK_TEST_FAKE_HOST
 #include "stack_test_util.h"
+#include "bench_test_util.h"
 
 #define PORT 7777
 
@@ -256,12 +257,6 @@ static void run_soak(uint64_t bytes, uint64_t seed, int drop_pm, int dup_pm)
 	fake_host_free(&s[0].host);
 	fake_host_free(&s[1].host);
 	free(s);
-}
-
-static uint64_t env_u64(const char *name, uint64_t dflt)
-{
-	const char *v = getenv(name);
-	return v && *v ? strtoull(v, NULL, 10) : dflt;
 }
 
 static void test_clean_link(void **state)

@@ -325,17 +325,24 @@ static void test_urgent_data_out_of_band(void **state)
 	assert_memory_equal(buf, "mnopqr", 6);
 }
 
+/* An established connection (its fd) and a pipe, for the splice tests. */
+static int connection_and_pipe(struct packetdrill_interface *ifc, uint32_t *snd_nxt, int p[2])
+{
+	int lfd;
+	int fd = ht_connection(ifc, &lfd, snd_nxt);
+	assert_int_equal(ifc->pipe(U, p), 0);
+	return fd;
+}
+
 /* splice from a socket stops before the urgent mark and, stopped on it,
  * returns 0 at once (a blocking call that neither waits nor spins), as
  * Linux's tcp_read_sock: the urgent octet is never spliced. */
 static void test_splice_stops_at_urgent_mark(void **state)
 {
 	struct packetdrill_interface *ifc = *state;
-	int lfd;
 	uint32_t snd_nxt = 0;
-	int fd = ht_connection(ifc, &lfd, &snd_nxt);
 	int p[2];
-	assert_int_equal(ifc->pipe(U, p), 0);
+	int fd = connection_and_pipe(ifc, &snd_nxt, p);
 	assert_int_equal(send_urgent(ifc, 0, "abcde", 5, snd_nxt, 5), 0);
 	assert_int_equal(ifc->splice(U, fd, NULL, p[1], NULL, 16, 0), 4);
 	assert_int_equal(ifc->splice(U, fd, NULL, p[1], NULL, 1, 0), 0);
@@ -351,11 +358,9 @@ static void test_splice_stops_at_urgent_mark(void **state)
 static void test_splice_between_socket_and_pipe(void **state)
 {
 	struct packetdrill_interface *ifc = *state;
-	int lfd;
 	uint32_t snd_nxt = 0;
-	int fd = ht_connection(ifc, &lfd, &snd_nxt);
 	int p[2];
-	assert_int_equal(ifc->pipe(U, p), 0);
+	int fd = connection_and_pipe(ifc, &snd_nxt, p);
 	assert_int_equal(ht_send_data(ifc, 0, "spliced!", 8, snd_nxt, TH_PSH), 0);
 	assert_int_equal(ifc->splice(U, fd, NULL, p[1], NULL, 5, 0), 5);
 	char buf[16];

@@ -33,6 +33,7 @@
 
 #define STACK_TEST_FAKE_HOST
 #include "stack_test_util.h"
+#include "bench_test_util.h"
 #include "tcp_syncookie.h"
 
 #define PORT 80
@@ -47,19 +48,6 @@ static size_t heap_in_use(void)
 {
 	struct mallinfo2 m = mallinfo2();
 	return m.uordblks;
-}
-
-static double cpu_seconds(void)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
-	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
-
-static uint64_t env_u64(const char *name, uint64_t dflt)
-{
-	const char *v = getenv(name);
-	return v && *v ? strtoull(v, NULL, 10) : dflt;
 }
 
 static uint32_t xorshift(uint32_t *s)

@@ -28,6 +28,7 @@
 
 #define STACK_TEST_FAKE_HOST
 #include "stack_test_util.h"
+#include "bench_test_util.h"
 
 #define PORT 80
 #define GAP_US 10 /* 100,000 connections a virtual second: a million fit in 2*MSL */
@@ -37,19 +38,6 @@ static size_t heap_in_use(void)
 {
 	struct mallinfo2 m = mallinfo2();
 	return m.uordblks + m.hblkhd; /* large arrays are mmapped */
-}
-
-static double cpu_seconds(void)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
-	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
-
-static uint64_t env_u64(const char *name, uint64_t dflt)
-{
-	const char *v = getenv(name);
-	return v && *v ? strtoull(v, NULL, 10) : dflt;
 }
 
 /* Peer i: 64512 ports per address, addresses from 10.0.0.2 up. */
